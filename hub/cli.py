@@ -1,0 +1,185 @@
+"""clinic-hub serve | migrate | create-user | check-config | seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from hub.config import SETTINGS, Config, load_config, unsafe_settings, with_development_secret
+from hub.domain.users import ROLES
+from hub.errors import ConfigError, HubError
+from hub.logsetup import setup_logging
+
+
+def _config() -> Config:
+    return with_development_secret(load_config())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from hub.app import create_app
+    from hub.keys import first_admin_password_key
+
+    config = _config()
+    setup_logging(config)
+    host, port = args.host or config.host, args.port if args.port is not None else config.port
+    app = create_app(config)
+
+    async def announce(app: web.Application) -> None:
+        base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+        lines = [
+            f"Clinic Hub ({config.mode}, store: {config.store}) on {base}",
+            f"  health: {base}/healthz   ready: {base}/readyz   API docs: {base}/docs",
+        ]
+        if password := app.get(first_admin_password_key):
+            path = config.data_dir / "first-admin.txt"
+            path.write_text(f"{config.admin_email}\n{password}\n")
+            path.chmod(0o600)
+            lines += [
+                "  First run: created the admin account",
+                f"    email:    {config.admin_email}",
+                f"    password: {password}   (also in {path}; change it)",
+                f"  Log in: curl -X POST {base}/auth/login -H 'Content-Type: application/json' "
+                f"-d '{{\"email\": \"{config.admin_email}\", \"password\": \"...\"}}'",
+            ]
+        print("\n".join(lines), flush=True)
+
+    app.on_startup.append(announce)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    return 0
+
+
+async def _with_store(config: Config, work: Callable[[Any], Awaitable[int]]) -> int:
+    from hub.services.registry import create_services
+    from hub.store.factory import create_store
+
+    store = create_store(config)
+    await store.open()
+    try:
+        await store.migrate()
+        return await work(create_services(store, config))
+    finally:
+        await store.close()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    config = _config()
+
+    async def work(services: Any) -> int:
+        print(f"Store {config.store}: tables and indexes are in place.")
+        return 0
+
+    return asyncio.run(_with_store(config, work))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password is not None:
+        return args.password
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise SystemExit("Passwords do not match.")
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    config = _config()
+    data = {
+        "email": args.email,
+        "first_name": args.first_name,
+        "last_name": args.last_name,
+        "role": args.role,
+        "password": _read_password(args),
+    }
+    if args.doctor_id:
+        data["doctor_id"] = args.doctor_id
+
+    async def work(services: Any) -> int:
+        user = await services.users.insert_account(data)
+        print(f"Created {user['role']} {user['email']} (id {user['id']}).")
+        return 0
+
+    try:
+        return asyncio.run(_with_store(config, work))
+    except HubError as exc:
+        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        for field, problems in (exc.fields or {}).items():
+            print(f"  {field}: {problems}", file=sys.stderr)
+        return 2
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print("Configuration is invalid:")
+        for problem in exc.problems:
+            print(f"  error: {problem}")
+        return 1
+    print(f"Configuration is valid ({config.mode}, store {config.store}).")
+    for warning in unsafe_settings(config):
+        print(f"  warning: {warning}")
+    if args.verbose:
+        for setting in SETTINGS:
+            print(f"  {setting.env} (default {setting.default!r}): {setting.help}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from hub.seed import seed_demo
+
+    config = _config()
+
+    async def work(services: Any) -> int:
+        summary = await seed_demo(services, config, seed=args.seed, password=args.password)
+        print(summary)
+        return 0
+
+    return asyncio.run(_with_store(config, work))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinic-hub", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the hub")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="create tables and indexes (idempotent)").set_defaults(run=cmd_migrate)
+
+    user = commands.add_parser("create-user", help="create an account")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=ROLES)
+    user.add_argument("--first-name", default="Staff")
+    user.add_argument("--last-name", default="Member")
+    user.add_argument("--doctor-id", help="the doctor record a doctor account belongs to")
+    user.add_argument("--password", help="prefer the prompt or --password-stdin: argv is visible to others")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.set_defaults(run=cmd_create_user)
+
+    check = commands.add_parser("check-config", help="validate the configuration and warn about unsafe settings")
+    check.add_argument("-v", "--verbose", action="store_true", help="also list every setting")
+    check.set_defaults(run=cmd_check_config)
+
+    seed = commands.add_parser("seed-demo", help="fill the store with a small demo clinic")
+    seed.add_argument("--seed", type=int, default=7)
+    seed.add_argument("--password", default="demo-clinic-2026", help="password of the demo accounts")
+    seed.set_defaults(run=cmd_seed_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        print("Configuration is invalid:", *exc.problems, sep="\n  ", file=sys.stderr)
+        return 1

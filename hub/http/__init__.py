@@ -1,0 +1,1 @@
+"""The REST edge: routes, error translation, health, API docs and the web client."""

@@ -1,0 +1,50 @@
+"""Login (OAuth2 password form or JSON), admin-only registration, and the current user."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hub.auth.permissions import require
+from hub.errors import Malformed
+from hub.http.requests import json_body, json_response, principal
+from hub.keys import services_key, tokens_key
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _credentials(request: web.Request) -> tuple[object, object]:
+    if request.content_type in FORM_TYPES:
+        form = await request.post()
+        return form.get("username"), form.get("password")
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise Malformed("Send {\"email\", \"password\"} or an OAuth2 password form.")
+    return body.get("email"), body.get("password")
+
+
+async def login(request: web.Request) -> web.Response:
+    email, password = await _credentials(request)
+    user = await request.app[services_key].users.authenticate(email, password)
+    token, lifetime = request.app[tokens_key].issue(user["id"], user["role"])
+    return json_response({"access_token": token, "token_type": "bearer", "expires_in": lifetime})
+
+
+async def register(request: web.Request) -> web.Response:
+    who = await principal(request)
+    require(who, "users", "create")
+    created = await request.app[services_key].users.create(who, await json_body(request))
+    return json_response(created, status=201)
+
+
+async def me(request: web.Request) -> web.Response:
+    who = await principal(request)
+    user = await request.app[services_key].users.store.get("users", who.user_id)
+    return json_response(request.app[services_key].users.schema().dump(user))
+
+
+def auth_routes() -> list[web.RouteDef]:
+    return [
+        web.post("/auth/login", login),
+        web.post("/auth/register", register),
+        web.get("/auth/me", me, allow_head=False),
+    ]

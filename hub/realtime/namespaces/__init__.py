@@ -1,0 +1,1 @@
+"""One namespace class per kind of record."""

@@ -1,0 +1,86 @@
+"""The base namespace: authenticates on connect and is the single error edge for events.
+
+Client events are dispatched to ``on_<event>(principal, data)`` methods listed in
+``events``; anything else is answered with ``unknown_event``. Every answer is an ack
+envelope; a handler never crashes the connection and writes nothing when it fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, ClassVar
+
+import orjson
+import socketio
+from aiohttp import web
+
+from hub.auth.permissions import Principal, allowed
+from hub.auth.principals import principal_from_token
+from hub.errors import Forbidden, HubError, Malformed, TooLarge, Unauthorized, UnknownEvent
+from hub.keys import config_key, store_key, tokens_key
+from hub.realtime.envelope import failure, ok, refusal
+
+log = logging.getLogger("hub.realtime")
+LIFECYCLE = ("connect", "disconnect")
+
+
+class HubNamespace(socketio.AsyncNamespace):
+    resource: ClassVar[str]
+    events: ClassVar[frozenset[str]]
+
+    def __init__(self, namespace: str, app: web.Application) -> None:
+        super().__init__(namespace)
+        self.app = app
+
+    @property
+    def config(self):  # noqa: ANN201 - typed through the key
+        return self.app[config_key]
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            token = auth.get("token") if isinstance(auth, dict) else None
+            principal = await principal_from_token(self.app[tokens_key], self.app[store_key], token)
+            if not allowed(principal, self.resource, "read"):
+                raise Forbidden(f"Role {principal.role!r} may not use {self.namespace}.")
+        except HubError as exc:
+            log.info("connect to %s refused: %s", self.namespace, exc.code)
+            raise refusal(exc) from None
+        await self.save_session(sid, {"principal": principal})
+
+    async def on_disconnect(self, sid: str, reason: str | None = None) -> None:
+        return None
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event in LIFECYCLE:
+            return await super().trigger_event(event, *args)
+        sid, payload = args[0], args[1:]
+        try:
+            return ok(await self._dispatch(sid, event, payload))
+        except Exception as exc:  # noqa: BLE001 - the edge: every failure becomes an envelope
+            return failure(exc, event=str(event), namespace=self.namespace)
+
+    async def _dispatch(self, sid: str, event: Any, payload: tuple[Any, ...]) -> Any:
+        if not isinstance(event, str) or event not in self.events:
+            raise UnknownEvent(f"Unknown event {str(event)[:64]!r} in {self.namespace}.")
+        if len(payload) > 1:
+            raise Malformed("Send exactly one payload object.")
+        data = payload[0] if payload else None
+        self._check_size(data)
+        principal = await self._principal(sid)
+        return await getattr(self, f"on_{event}")(principal, data)
+
+    def _check_size(self, data: Any) -> None:
+        limit = self.config.max_message_bytes
+        size = len(orjson.dumps(data))
+        if size > limit:
+            raise TooLarge(
+                f"The message has {size} bytes; the limit is {limit}. Use the REST bulk import for large batches.",
+                details={"limit": limit, "size": size},
+            )
+
+    async def _principal(self, sid: str) -> Principal:
+        principal: Principal = (await self.get_session(sid))["principal"]
+        if principal.expires_at and principal.expires_at + self.config.jwt_leeway_seconds < time.time():
+            raise Unauthorized("The token has expired; refresh it.", code="token_expired")
+        return principal

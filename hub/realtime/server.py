@@ -1,0 +1,56 @@
+"""The Socket.IO server: fan-out manager injected, origins and sizes from the config."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import socketio
+from aiohttp import web
+
+from hub.config import Config
+from hub.keys import config_key, sio_key
+from hub.realtime import jsoncodec
+from hub.realtime.namespaces.records import NAMESPACES
+
+log = logging.getLogger("hub.realtime")
+
+
+def create_manager(config: Config) -> socketio.AsyncManager | None:
+    """Valkey fan-out when configured; without it the hub runs as a single instance."""
+    if not config.valkey_url:
+        return None
+    return socketio.AsyncRedisManager(config.valkey_url, channel=config.valkey_channel)
+
+
+def cors_origins(config: Config) -> str | list[str] | None:
+    """None: same origin only (python-socketio compares with the Host header)."""
+    if "*" in config.allowed_origins:
+        return "*"
+    return list(config.allowed_origins) or None
+
+
+def create_sio(config: Config) -> socketio.AsyncServer:
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=create_manager(config),
+        cors_allowed_origins=cors_origins(config),
+        max_http_buffer_size=config.max_transport_bytes,
+        json=jsoncodec,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def setup_realtime(app: web.Application) -> None:
+    sio = create_sio(app[config_key])
+    for path, namespace_class in NAMESPACES.items():
+        sio.register_namespace(namespace_class(path, app))
+    sio.attach(app)
+    app[sio_key] = sio
+    app.cleanup_ctx.append(sio_ctx)
+
+
+async def sio_ctx(app: web.Application) -> AsyncIterator[None]:
+    yield
+    await app[sio_key].shutdown()

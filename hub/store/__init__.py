@@ -1,0 +1,1 @@
+"""Persistence behind one interface; which database is in use stays in here."""

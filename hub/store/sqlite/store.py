@@ -1,0 +1,219 @@
+"""The SQLite store.
+
+sqlite3 is blocking, so every call runs on one dedicated worker thread; each write is one
+function that runs a whole ``BEGIN IMMEDIATE`` transaction there, so no other coroutine's
+statement can interleave with it. (aiosqlite also uses a thread, but cannot run a
+multi-statement transaction as one unit, which unique checks and the changelog need.)
+WAL mode and a busy timeout let several hub processes share the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+
+from hub.domain.clock import utcnow
+from hub.errors import Conflict, NotFound, Unavailable
+from hub.store.base import Record, Store
+from hub.store.query import Query
+from hub.store.sqlite import codec
+from hub.store.sqlite.schema import all_statements, unique_index_name
+from hub.store.sqlite.sql import select_sql
+from hub.store.tables import TableSpec, spec_for
+
+T = TypeVar("T")
+
+
+class SqliteStore(Store):
+    backend = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    # -- lifetime -------------------------------------------------------------------------
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        self._conn = await self._run(self._connect)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        return conn
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._run(self._conn.close)
+            self._conn = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._executor is None:
+            raise Unavailable("The store is closed.")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        except sqlite3.OperationalError as exc:
+            raise Unavailable("The embedded store is busy or unreadable.") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None, "store not open"
+        return self._conn
+
+    async def migrate(self) -> None:
+        await self._run(self._migrate)
+
+    def _migrate(self) -> None:
+        with _transaction(self.conn):
+            for statement in all_statements():
+                self.conn.execute(statement)
+
+    async def ping(self) -> bool:
+        try:
+            return await self._run(lambda: self.conn.execute("SELECT 1").fetchone() == (1,))
+        except Exception:  # noqa: BLE001 - readiness reports any failure as "down"
+            return False
+
+    # -- writes ---------------------------------------------------------------------------
+    async def insert(self, table: str, record: Record) -> Record:
+        spec = spec_for(table)
+        now = utcnow()
+        stored = {**record, "id": record.get("id") or uuid.uuid4().hex, "version": 1, "created_at": now, "updated_at": now}
+        text = codec.encode(spec, stored)
+        await self._run(self._insert, spec, stored["id"], text)
+        return codec.decode(spec, text)
+
+    def _insert(self, spec: TableSpec, record_id: str, text: str) -> None:
+        with _transaction(self.conn), _unique_guard(spec):
+            self.conn.execute(f"INSERT INTO {spec.name} (id, version, doc) VALUES (?, 1, ?)", (record_id, text))
+            self._log(spec, record_id, "add", None, text)
+
+    async def update(
+        self, table: str, record_id: str, changes: Record, *, expected_version: int | None = None, replace: bool = False
+    ) -> Record:
+        spec = spec_for(table)
+        encoded = {k: codec.encode_value(spec, k, v) for k, v in changes.items()}
+        now = codec.encode_datetime(utcnow())
+        text = await self._run(self._update, spec, record_id, encoded, expected_version, replace, now)
+        return codec.decode(spec, text)
+
+    def _update(
+        self, spec: TableSpec, record_id: str, changes: dict[str, Any], expected: int | None, replace: bool, now: str
+    ) -> str:
+        with _transaction(self.conn), _unique_guard(spec):
+            old_text = self._current(spec, record_id, expected)
+            old = orjson.loads(old_text)
+            keep = {k: old[k] for k in ("id", "created_at")}
+            base = keep if replace else old
+            new = {**base, **changes, **keep, "version": old["version"] + 1, "updated_at": now}
+            new_text = orjson.dumps(new).decode()
+            self.conn.execute(
+                f"UPDATE {spec.name} SET version = ?, doc = ? WHERE id = ?", (new["version"], new_text, record_id)
+            )
+            self._log(spec, record_id, "change", old_text, new_text)
+            return new_text
+
+    async def delete(self, table: str, record_id: str, *, expected_version: int | None = None) -> Record:
+        spec = spec_for(table)
+        text = await self._run(self._delete, spec, record_id, expected_version)
+        return codec.decode(spec, text)
+
+    def _delete(self, spec: TableSpec, record_id: str, expected: int | None) -> str:
+        with _transaction(self.conn):
+            old_text = self._current(spec, record_id, expected)
+            self.conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (record_id,))
+            self._log(spec, record_id, "remove", old_text, None)
+            return old_text
+
+    def _current(self, spec: TableSpec, record_id: str, expected: int | None) -> str:
+        row = self.conn.execute(f"SELECT version, doc FROM {spec.name} WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"No {spec.name} record with this id.")
+        if expected is not None and row[0] != expected:
+            raise Conflict(
+                "The record was changed by someone else; reload it.",
+                code="version_conflict",
+                details={"current_version": row[0]},
+            )
+        return row[1]
+
+    def _log(self, spec: TableSpec, record_id: str, kind: str, old: str | None, new: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO changes (tbl, rid, type, old, new, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (spec.name, record_id, kind, old, new, codec.encode_datetime(utcnow())),
+        )
+
+    # -- reads ----------------------------------------------------------------------------
+    async def get(self, table: str, record_id: str) -> Record:
+        spec = spec_for(table)
+        row = await self._run(self._fetchone, f"SELECT doc FROM {spec.name} WHERE id = ?", (record_id,))
+        if row is None:
+            raise NotFound(f"No {spec.name} record with this id.")
+        return codec.decode(spec, row[0])
+
+    async def find(self, table: str, field: str, value: Any) -> Record | None:
+        found = await self.list(table, Query(equals={field: value}, limit=1))
+        return found[0] if found else None
+
+    async def list(self, table: str, query: Query) -> list[Record]:
+        spec = spec_for(table)
+        sql, params = select_sql(spec, query, "doc")
+        rows = await self._run(self._fetchall, sql, params)
+        return [codec.decode(spec, row[0]) for row in rows]
+
+    async def count(self, table: str, equals: dict[str, Any]) -> int:
+        spec = spec_for(table)
+        sql, params = select_sql(spec, Query(equals=equals), "count(*)")
+        row = await self._run(self._fetchone, sql, params)
+        return int(row[0])
+
+    def _fetchone(self, sql: str, params: tuple[Any, ...]) -> Any:
+        return self.conn.execute(sql, params).fetchone()
+
+    def _fetchall(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return self.conn.execute(sql, params).fetchall()
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+class _unique_guard:
+    """Turns a unique index violation into a field-keyed Conflict."""
+
+    def __init__(self, spec: TableSpec) -> None:
+        self.spec = spec
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, _tb: Any) -> None:
+        if not isinstance(exc, sqlite3.IntegrityError):
+            return
+        for field in self.spec.unique:
+            if unique_index_name(self.spec, field) in str(exc):
+                raise Conflict(f"Another {self.spec.name} record has this {field}.", fields={field: ["Already exists."]}) from exc
+        raise Conflict(f"A {self.spec.name} record with this id already exists.", fields={"id": ["Already exists."]}) from exc
