@@ -9,8 +9,10 @@ Errors are domain errors: NotFound, Conflict (unique field or stale version), Un
 from __future__ import annotations
 
 import abc
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from hub.store.changes import Change, StreamItem
 from hub.store.query import Query
 
 Record = dict[str, Any]
@@ -55,3 +57,17 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def count(self, table: str, equals: dict[str, Any]) -> int: ...
+
+    @abc.abstractmethod
+    def changes(self, tables: Iterable[str] | None = None, *, include_initial: bool = False) -> AsyncIterator[StreamItem]:
+        """Every committed write from now on (see ``hub.store.changes``). Never ends by itself;
+        the consumer cancels it. Reopens lost feeds and reports them as ``resync``."""
+
+    async def history(self, after: int, limit: int = 1000) -> list[Change] | None:
+        """Changes with a global ``position`` after ``after``, oldest first; None when the
+        backend keeps no global history or it no longer reaches back that far."""
+        return None
+
+    async def prune_history(self, keep_seconds: float) -> None:
+        """Forget history older than ``keep_seconds``."""
+        return None

@@ -10,9 +10,11 @@ WAL mode and a busy timeout let several hub processes share the file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,22 +24,28 @@ import orjson
 from hub.domain.clock import utcnow
 from hub.errors import Conflict, NotFound, Unavailable
 from hub.store.base import Record, Store
+from hub.store.changes import Change, StreamItem, StreamState
 from hub.store.query import Query
 from hub.store.sqlite import codec
 from hub.store.sqlite.schema import all_statements, unique_index_name
 from hub.store.sqlite.sql import select_sql
-from hub.store.tables import TableSpec, spec_for
+from hub.store.tables import TABLES, TableSpec, spec_for
 
 T = TypeVar("T")
 
 
 class SqliteStore(Store):
     backend = "sqlite"
+    # Writes by this process wake its change readers at once; another process's writes
+    # are seen by polling the changelog this often.
+    poll_seconds = 0.05
+    batch = 500
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
+        self._listeners: set[asyncio.Event] = set()
 
     # -- lifetime -------------------------------------------------------------------------
     async def open(self) -> None:
@@ -95,6 +103,7 @@ class SqliteStore(Store):
         stored = {**record, "id": record.get("id") or uuid.uuid4().hex, "version": 1, "created_at": now, "updated_at": now}
         text = codec.encode(spec, stored)
         await self._run(self._insert, spec, stored["id"], text)
+        self._notify()
         return codec.decode(spec, text)
 
     def _insert(self, spec: TableSpec, record_id: str, text: str) -> None:
@@ -109,6 +118,7 @@ class SqliteStore(Store):
         encoded = {k: codec.encode_value(spec, k, v) for k, v in changes.items()}
         now = codec.encode_datetime(utcnow())
         text = await self._run(self._update, spec, record_id, encoded, expected_version, replace, now)
+        self._notify()
         return codec.decode(spec, text)
 
     def _update(
@@ -130,6 +140,7 @@ class SqliteStore(Store):
     async def delete(self, table: str, record_id: str, *, expected_version: int | None = None) -> Record:
         spec = spec_for(table)
         text = await self._run(self._delete, spec, record_id, expected_version)
+        self._notify()
         return codec.decode(spec, text)
 
     def _delete(self, spec: TableSpec, record_id: str, expected: int | None) -> str:
@@ -186,6 +197,85 @@ class SqliteStore(Store):
 
     def _fetchall(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
+
+
+    # -- change stream ----------------------------------------------------------------------
+    def _notify(self) -> None:
+        for event in self._listeners:
+            event.set()
+
+    async def changes(self, tables: Iterable[str] | None = None, *, include_initial: bool = False) -> AsyncIterator[StreamItem]:
+        wanted = set(tables) if tables else set(TABLES)
+        wake = asyncio.Event()
+        self._listeners.add(wake)
+        try:
+            position, initial = await self._run(self._snapshot, wanted if include_initial else set())
+            for table, text in initial:
+                record = codec.decode(spec_for(table), text)
+                yield Change(table, "initial", record["id"], None, record)
+            yield StreamState("ready")
+            while True:
+                rows = await self._run(self._after, position, self.batch)
+                if rows and rows[0][0] != position + 1:
+                    yield StreamState("resync", "the changelog was pruned past this reader")
+                    yield StreamState("ready")
+                for row in rows:
+                    position = row[0]
+                    if row[1] in wanted:
+                        yield _change(row)
+                if len(rows) < self.batch:
+                    wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self.poll_seconds)
+        finally:
+            self._listeners.discard(wake)
+
+    def _snapshot(self, tables: set[str]) -> tuple[int, list[tuple[str, str]]]:
+        """The last changelog position and the rows of ``tables``, read in one transaction."""
+        self.conn.execute("BEGIN")
+        try:
+            position = self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+            rows = [(t, doc) for t in sorted(tables) for (doc,) in self.conn.execute(f"SELECT doc FROM {t}")]
+            return position, rows
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _after(self, position: int, limit: int) -> list[tuple[Any, ...]]:
+        return self.conn.execute(
+            "SELECT seq, tbl, rid, type, old, new FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (position, limit)
+        ).fetchall()
+
+    async def history(self, after: int, limit: int = 1000) -> list[Change] | None:
+        def read() -> list[tuple[Any, ...]] | None:
+            oldest = self.conn.execute("SELECT min(seq) FROM changes").fetchone()[0]
+            if oldest is not None and oldest > after + 1:
+                return None
+            return self._after(after, limit)
+
+        rows = await self._run(read)
+        return None if rows is None else [_change(row) for row in rows]
+
+    async def prune_history(self, keep_seconds: float) -> None:
+        cutoff = codec.encode_datetime(utcnow() - dt.timedelta(seconds=keep_seconds))
+        await self._run(self._prune, cutoff)
+
+    def _prune(self, cutoff: str) -> None:
+        with _transaction(self.conn):
+            # Keep the newest entry so the next position is never below a reader's.
+            self.conn.execute("DELETE FROM changes WHERE at < ? AND seq < (SELECT max(seq) FROM changes)", (cutoff,))
+
+
+def _change(row: tuple[Any, ...]) -> Change:
+    seq, table, record_id, kind, old, new = row
+    spec = spec_for(table)
+    return Change(
+        table=table,
+        type=kind,
+        id=record_id,
+        old=codec.decode(spec, old) if old else None,
+        new=codec.decode(spec, new) if new else None,
+        position=seq,
+    )
 
 
 class _transaction:
