@@ -23,6 +23,8 @@ PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", "placeholder", "CHANGE-ME-to-a-long-random-string"}
 )
 MIN_SECRET_LENGTH = 32
+# RFC 7518 3.2: an HMAC key at least as long as the hash (pyjwt warns on shorter ones).
+MIN_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 JWT_ALGORITHMS = ("HS256", "HS384", "HS512")
 NATIONAL_ID_FORMATS = ("es", "generic")
 
@@ -43,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_RETHINKDB_URL", "", "rethinkdb://[user:password@]host[:28015]/database[?tls=1&ca=path]"),
     Setting("HUB_VALKEY_URL", "", "valkey://[:password@]host:6379/0. Empty: single instance, no shared cache."),
     Setting("HUB_VALKEY_CHANNEL", "clinic-hub", "Pub/sub channel prefix shared by the instances of one deployment."),
-    Setting("HUB_JWT_SECRET", "", "HMAC secret, 32+ chars. Empty in development: generated once into HUB_DATA_DIR."),
+    Setting("HUB_JWT_SECRET", "", "HMAC secret: 32+ bytes (48 for HS384, 64 for HS512). Empty in development: generated once into HUB_DATA_DIR."),
     Setting("HUB_JWT_ALGORITHM", "HS256", "HS256 | HS384 | HS512. Tokens with any other algorithm are refused."),
     Setting("HUB_JWT_ISSUER", "clinic-hub", "`iss` claim issued and required."),
     Setting("HUB_JWT_AUDIENCE", "clinic-hub", "`aud` claim issued and required."),
@@ -211,8 +213,8 @@ def _production_checks(config: Config) -> list[str]:
     secret = config.jwt_secret
     if secret in PLACEHOLDER_SECRETS or "change" in secret.lower() or "placeholder" in secret.lower():
         problems.append("HUB_JWT_SECRET is a placeholder; set a long random secret in production")
-    elif len(secret) < MIN_SECRET_LENGTH:
-        problems.append(f"HUB_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters in production")
+    elif len(secret.encode()) < (minimum := MIN_SECRET_BYTES.get(config.jwt_algorithm, MIN_SECRET_LENGTH)):
+        problems.append(f"HUB_JWT_SECRET must be at least {minimum} bytes for {config.jwt_algorithm} in production")
     if "*" in config.allowed_origins:
         problems.append("HUB_ALLOWED_ORIGINS must list origins explicitly in production, not *")
     return problems
