@@ -6,6 +6,8 @@ import logging
 import uuid
 from typing import Any
 
+from socketio.exceptions import ConnectionRefusedError as SocketRefusal
+
 from hub.errors import HubError
 
 log = logging.getLogger("hub.realtime")
@@ -27,6 +29,9 @@ def failure(exc: BaseException, *, event: str, namespace: str) -> dict[str, Any]
     }
 
 
-def refusal(exc: HubError) -> ConnectionRefusedError:
-    """What the client sees as connect_error: err.message is the code, err.data the payload."""
-    return ConnectionRefusedError(exc.code, {"code": exc.code, "message": exc.message})
+def refusal(exc: HubError) -> SocketRefusal:
+    """What the client sees as connect_error: err.message is the code, err.data the payload.
+
+    It must be python-socketio's exception: the built-in ConnectionRefusedError is answered
+    with a generic "Connection refused by server" and the code is lost."""
+    return SocketRefusal(exc.code, {"code": exc.code, "message": exc.message})
