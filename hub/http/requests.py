@@ -10,7 +10,7 @@ from aiohttp import web
 from hub.auth.permissions import Principal
 from hub.auth.principals import principal_from_token
 from hub.errors import Malformed, TooLarge
-from hub.keys import store_key, tokens_key
+from hub.keys import config_key, store_key, tokens_key
 
 
 async def principal(request: web.Request) -> Principal:
@@ -24,8 +24,9 @@ async def principal(request: web.Request) -> Principal:
 async def json_body(request: web.Request) -> Any:
     try:
         raw = await request.read()
-    except web.HTTPRequestEntityTooLarge as exc:
-        raise TooLarge(f"The body is larger than {exc.max_size} bytes.", details={"limit": exc.max_size}) from None
+    except web.HTTPRequestEntityTooLarge:
+        limit = request.app[config_key].max_message_bytes
+        raise TooLarge(f"The body is larger than {limit} bytes.", details={"limit": limit}) from None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:

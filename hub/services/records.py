@@ -96,10 +96,9 @@ class RecordService:
             self.check_write(principal, data, current)
             merged = await self.prepare(self._merge(current, data, replace))
             await self.check_references(merged)
+            expected = current["version"] if version is None else version  # If-Match: 0 must not match
             try:
-                saved = await self.store.update(
-                    self.table, record_id, merged, expected_version=version or current["version"], replace=True
-                )
+                saved = await self.store.update(self.table, record_id, merged, expected_version=expected, replace=True)
             except Conflict as exc:
                 if exc.code != "version_conflict" or version is not None or attempt == UPDATE_RETRIES - 1:
                     raise
@@ -117,5 +116,6 @@ class RecordService:
         record = await self.store.get(self.table, record_id)
         self.check_read(principal, record)
         await self.before_delete(record)
-        removed = await self.store.delete(self.table, record_id, expected_version=version or record["version"])
+        expected = record["version"] if version is None else version
+        removed = await self.store.delete(self.table, record_id, expected_version=expected)
         return self.present(principal, removed)
