@@ -30,8 +30,19 @@ def cors_origins(config: Config) -> str | list[str] | None:
     return list(config.allowed_origins) or None
 
 
+class HubServer(socketio.AsyncServer):
+    """Every client event must ask for an ack. One sent without it is logged and dropped
+    unread: a client that cannot learn the outcome must never cause a write."""
+
+    async def _handle_event(self, eio_sid: str, namespace: str | None, id: int | None, data: list) -> None:  # noqa: A002
+        if id is None:
+            log.info("event %.64r to %s sent without ack; ignored", data[0] if data else None, namespace or "/")
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
+
+
 def create_sio(config: Config) -> socketio.AsyncServer:
-    return socketio.AsyncServer(
+    return HubServer(
         async_mode="aiohttp",
         client_manager=create_manager(config),
         cors_allowed_origins=cors_origins(config),

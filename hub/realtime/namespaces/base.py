@@ -52,7 +52,9 @@ class HubNamespace(socketio.AsyncNamespace):
         return None
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        if event in LIFECYCLE:
+        # The server runs connect/disconnect while the socket is not (or no longer) connected;
+        # a client *event* named "connect" or "disconnect" arrives connected and is unknown.
+        if event in LIFECYCLE and not self.server.manager.is_connected(args[0], self.namespace):
             return await super().trigger_event(event, *args)
         sid, payload = args[0], args[1:]
         try:
@@ -72,7 +74,10 @@ class HubNamespace(socketio.AsyncNamespace):
 
     def _check_size(self, data: Any) -> None:
         limit = self.config.max_message_bytes
-        size = len(orjson.dumps(data))
+        try:
+            size = len(orjson.dumps(data))
+        except orjson.JSONEncodeError:  # binary attachments: socket.io allows them, our contract does not
+            raise Malformed("Send JSON only; binary data is not accepted.") from None
         if size > limit:
             raise TooLarge(
                 f"The message has {size} bytes; the limit is {limit}. Use the REST bulk import for large batches.",
