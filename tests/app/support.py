@@ -55,7 +55,17 @@ async def dump(hub: Hub) -> dict[str, list[dict[str, Any]]]:
 
 
 async def login(hub: Hub, email: str, password: str) -> Any:
-    return await hub.http.post(f"{hub.url}/auth/login", json={"email": email, "password": password})
+    """POST /auth/login; the body is read, so the connection is released even if only status is checked."""
+    resp = await hub.http.post(f"{hub.url}/auth/login", json={"email": email, "password": password})
+    await resp.read()
+    return resp
+
+
+async def status_of(request: Any) -> int:
+    """Await a request, read its body (releasing the connection) and return the status."""
+    resp = await request
+    await resp.read()
+    return resp.status
 
 
 @dataclasses.dataclass

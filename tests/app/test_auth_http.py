@@ -2,7 +2,7 @@
 
 import jwt
 
-from tests.app.support import login
+from tests.app.support import login, status_of
 from tests.conftest import PASSWORD, TEST_SECRET
 
 
@@ -61,8 +61,7 @@ async def test_login_inactive_user_is_refused_like_wrong_credentials(hub):
 
 async def test_login_missing_or_non_string_fields_give_401(hub):
     for body in ({}, {"email": "a@b.es"}, {"email": 5, "password": 6}, {"email": None, "password": ["x"]}):
-        resp = await hub.http.post(f"{hub.url}/auth/login", json=body)
-        assert resp.status == 401, body
+        assert await status_of(hub.http.post(f"{hub.url}/auth/login", json=body)) == 401, body
 
 
 async def test_login_body_not_json_object_gives_400(hub):
@@ -90,8 +89,7 @@ async def test_me_without_token_gives_401_missing_token(hub):
 
 
 async def test_me_with_basic_auth_scheme_gives_401(hub):
-    resp = await hub.http.get(f"{hub.url}/auth/me", headers={"Authorization": "Basic YTpi"})
-    assert resp.status == 401
+    assert await status_of(hub.http.get(f"{hub.url}/auth/me", headers={"Authorization": "Basic YTpi"})) == 401
 
 
 async def test_me_with_token_of_disabled_user_gives_401(hub):
@@ -130,14 +128,13 @@ async def test_register_as_non_admin_gives_403_and_creates_nothing(hub):
 
 
 async def test_register_without_token_gives_401(hub):
-    resp = await hub.http.post(f"{hub.url}/auth/register", json=_new_user())
-    assert resp.status == 401
+    assert await status_of(hub.http.post(f"{hub.url}/auth/register", json=_new_user())) == 401
 
 
 async def test_register_duplicate_email_in_other_case_gives_409(hub):
     admin = await hub.user("admin", email="boss@clinic.test")
     headers = await hub.headers(admin)
-    assert (await hub.http.post(f"{hub.url}/auth/register", json=_new_user(), headers=headers)).status == 201
+    assert await status_of(hub.http.post(f"{hub.url}/auth/register", json=_new_user(), headers=headers)) == 201
     resp = await hub.http.post(f"{hub.url}/auth/register", json=_new_user(email=" NEW@clinic.test"), headers=headers)
     assert resp.status == 409
     assert (await resp.json())["error"]["fields"] == {"email": ["Already exists."]}

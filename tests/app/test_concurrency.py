@@ -4,6 +4,7 @@ import asyncio
 import collections
 
 from hub.store.query import Query
+from tests.app.support import status_of
 from tests.conftest import call, patient_data
 
 
@@ -25,9 +26,8 @@ async def test_concurrent_creates_over_rest_and_socket_exactly_one_succeeds(clin
     url, headers = f"{clinic.hub.url}/patients", clinic.headers("reception")
 
     async def over_rest(i):
-        resp = await clinic.hub.http.post(url, json=patient_data(national_id="Y0000000Z", first_name=f"R{i}"),
-                                          headers=headers)
-        return resp.status
+        return await status_of(clinic.hub.http.post(url, json=patient_data(national_id="Y0000000Z", first_name=f"R{i}"),
+                                                     headers=headers))
 
     results = await asyncio.gather(*(over_rest(i) for i in range(10)), *(
         call(client, "/patients", "create", patient_data(national_id="y0000000z", first_name=f"S{i}")) for i in range(10)))
@@ -44,8 +44,7 @@ async def test_concurrent_registrations_of_one_email_exactly_one_succeeds(clinic
     async def register(i):
         body = {"email": "Twin@Clinic.test" if i % 2 else "twin@clinic.test", "first_name": f"T{i}",
                 "last_name": "Twin", "role": "reception", "password": "a-long-password-1"}
-        resp = await clinic.hub.http.post(f"{clinic.hub.url}/auth/register", json=body, headers=headers)
-        return resp.status
+        return await status_of(clinic.hub.http.post(f"{clinic.hub.url}/auth/register", json=body, headers=headers))
 
     statuses = collections.Counter(await asyncio.gather(*(register(i) for i in range(20))))
     assert statuses == {201: 1, 409: 19}

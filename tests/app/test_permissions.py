@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from tests.app.support import SYSTEM, appointment_data, dump, refusal
+from tests.app.support import SYSTEM, appointment_data, dump, refusal, status_of
 from tests.conftest import call, doctor_data, patient_data
 
 ROLES = ("admin", "reception", "doctor")
@@ -83,8 +83,8 @@ async def test_rest_route_per_role_follows_the_policy(clinic, role, resource, ac
 @pytest.mark.parametrize("method, path", [("GET", "/patients"), ("GET", "/doctors"), ("GET", "/appointments"),
                                           ("GET", "/users"), ("POST", "/patients"), ("GET", "/patients/search?q=jose")])
 async def test_rest_display_role_is_forbidden_everywhere_but_me(clinic, method, path):
-    resp = await clinic.hub.http.request(method, f"{clinic.hub.url}{path}", json={}, headers=clinic.headers("display"))
-    assert resp.status == 403
+    request = clinic.hub.http.request(method, f"{clinic.hub.url}{path}", json={}, headers=clinic.headers("display"))
+    assert await status_of(request) == 403
 
 
 @pytest.mark.parametrize("role, method", list(itertools.product(("reception", "doctor", "display"), ("GET", "POST", "PATCH", "DELETE"))))
@@ -92,9 +92,9 @@ async def test_rest_users_routes_are_admin_only(clinic, role, method):
     target = clinic.users["reception"]["id"]
     path = "/users" if method in ("GET", "POST") else f"/users/{target}"
     before = await dump(clinic.hub)
-    resp = await clinic.hub.http.request(method, f"{clinic.hub.url}{path}", json={"last_name": "X"},
-                                         headers=clinic.headers(role))
-    assert resp.status == 403
+    request = clinic.hub.http.request(method, f"{clinic.hub.url}{path}", json={"last_name": "X"},
+                                      headers=clinic.headers(role))
+    assert await status_of(request) == 403
     assert await dump(clinic.hub) == before
 
 
@@ -167,8 +167,8 @@ async def test_doctor_cannot_read_or_change_another_doctors_appointment(clinic):
     before = await dump(clinic.hub)
     assert (await call(client, "/appointments", "get", {"id": other}))["error"]["code"] == "forbidden"
     assert (await call(client, "/appointments", "update", {"id": other, "data": {"notes": "x"}}))["error"]["code"] == "forbidden"
-    resp = await clinic.hub.http.get(f"{clinic.hub.url}/appointments/{other}", headers=clinic.headers("doctor"))
-    assert resp.status == 403
+    assert await status_of(clinic.hub.http.get(f"{clinic.hub.url}/appointments/{other}",
+                                               headers=clinic.headers("doctor"))) == 403
     assert await dump(clinic.hub) == before
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.support import SYSTEM, appointment_data, dump
+from tests.app.support import SYSTEM, appointment_data, dump, status_of
 from tests.conftest import call, doctor_data, patient_data
 
 PATIENT_CASES = [
@@ -188,9 +188,8 @@ async def test_patient_second_create_of_same_person_is_a_conflict(clinic, spelli
     assert ack["error"]["code"] == "conflict"
     assert ack["error"]["fields"] == {"national_id": ["Already exists."]}
     assert await dump(clinic.hub) == before
-    resp = await clinic.hub.http.post(f"{clinic.hub.url}/patients", json=patient_data(national_id=spelling),
-                                      headers=clinic.headers("reception"))
-    assert resp.status == 409
+    assert await status_of(clinic.hub.http.post(f"{clinic.hub.url}/patients", json=patient_data(national_id=spelling),
+                                                headers=clinic.headers("reception"))) == 409
 
 
 async def test_patient_nie_is_accepted(clinic):
