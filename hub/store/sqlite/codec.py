@@ -9,20 +9,18 @@ from typing import Any
 import orjson
 
 from hub.store.tables import TableSpec
+from hub.store.times import store_date, store_datetime
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def encode_datetime(value: dt.datetime) -> str:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise TypeError(f"the store takes aware datetimes only, got {value!r}")
-    return value.astimezone(dt.UTC).strftime(STAMP)
+    """Truncated to the millisecond like every backend (see ``hub.store.times``)."""
+    return store_datetime(value).strftime(STAMP)
 
 
 def encode_date(value: dt.date) -> str:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise TypeError(f"expected a plain date, got {value!r}")
-    return value.isoformat()
+    return store_date(value)
 
 
 def encode_value(spec: TableSpec, field: str, value: Any) -> Any:
