@@ -1,0 +1,115 @@
+"""Unique fields without unique indexes or transactions: claim documents.
+
+RethinkDB's only uniqueness guarantee is the primary key, and it has no multi-document
+transactions. So every unique value is owned through a document in ``unique_keys`` whose
+primary key is derived from the value: ``"{table}:{field}:{value}"`` (values too long for
+a primary key are hashed). Inserting it with ``conflict="error"`` is atomic, so of any
+number of concurrent claims, from any number of hub instances, exactly one succeeds.
+
+- insert: claim every unique value, then insert the record; if the record insert
+  definitely fails, release the claims.
+- update that changes a unique value: claim the new value, write the record (its version
+  check is atomic), then release the old value.
+- delete: delete the record, then release its values.
+
+A claim whose holder does not hold the value (a hub crashed between the two steps) is
+stale; after ``stale_after`` seconds, measured on the server's clock, a new claimant takes
+it over with a compare-and-swap on the claim token. A fresh claim is never taken over,
+since it may belong to a write in flight. After a successful claim we also check the
+index for a record that already holds the value without a claim (written around the
+hub, e.g. by an admin script), and refuse the value if there is one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from typing import Any
+
+from hub.errors import Conflict
+from hub.store.rethinkdb.connection import Connection
+from hub.store.rethinkdb.reql import r
+from hub.store.tables import TableSpec
+
+log = logging.getLogger("hub.store.rethinkdb")
+
+KEYS_TABLE = "unique_keys"
+MAX_KEY_BYTES = 120  # RethinkDB primary keys are limited to 127 bytes
+TAKEN = "hub:unique_taken"
+
+
+def key_id(table: str, field: str, value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    key = f"{table}:{field}:{text}"
+    if len(key.encode()) > MAX_KEY_BYTES:
+        key = f"{table}:{field}:sha256:{hashlib.sha256(text.encode()).hexdigest()}"
+    return key
+
+
+def taken(spec: TableSpec, field: str) -> Conflict:
+    return Conflict(f"Another {spec.name} record has this {field}.", fields={field: ["Already exists."]})
+
+
+class UniqueKeys:
+    stale_after = 30.0
+
+    def __init__(self, conn: Connection, db: Any) -> None:
+        self.conn = conn
+        self.db = db
+        self.keys = db.table(KEYS_TABLE)
+
+    async def claim(self, spec: TableSpec, field: str, value: Any, record_id: str) -> None:
+        """Own ``value`` of ``spec.field`` for ``record_id``, or raise a field Conflict."""
+        key = key_id(spec.name, field, value)
+        doc = {"id": key, "table": spec.name, "field": field, "value": value, "record_id": record_id}
+        for _ in range(3):
+            claim = {**doc, "claim": uuid.uuid4().hex, "claimed_at": r.now()}
+            result = await self.conn.run(self.keys.insert(claim, conflict="error"))
+            if result["inserted"]:
+                return await self._check_unclaimed(spec, field, value, record_id)
+            holder = await self._holder(key)
+            if holder is None:
+                continue  # released meanwhile: try again
+            if holder["record_id"] == record_id:
+                return None
+            if holder["age"] < self.stale_after or await self._holds(spec, field, value, holder["record_id"]):
+                raise taken(spec, field)
+            if await self._take_over(key, holder["claim"], {**claim, "claimed_at": r.now()}):
+                log.warning("took over stale unique claim %r from record %s", key, holder["record_id"])
+                return await self._check_unclaimed(spec, field, value, record_id)
+        raise taken(spec, field)
+
+    async def release(self, spec: TableSpec, field: str, value: Any, record_id: str) -> None:
+        """Give up ``value`` if ``record_id`` owns it (never someone else's claim)."""
+        key = key_id(spec.name, field, value)
+        mine = lambda k: r.branch(k.eq(None).or_(k["record_id"].ne(record_id)), k, None)  # noqa: E731
+        await self.conn.run(self.keys.get(key).replace(mine))
+
+    async def release_quietly(self, spec: TableSpec, claims: list[tuple[str, Any]], record_id: str) -> None:
+        """Best effort: a claim that cannot be released now goes stale and is taken over later."""
+        for field, value in claims:
+            try:
+                await self.release(spec, field, value, record_id)
+            except Exception:  # noqa: BLE001 - logged; the claim is recoverable as stale
+                log.warning("could not release unique claim %s.%s for %s", spec.name, field, record_id, exc_info=True)
+
+    async def _holder(self, key: str) -> dict[str, Any] | None:
+        with_age = lambda k: r.branch(k.eq(None), None, k.merge({"age": r.now().sub(k["claimed_at"])}))  # noqa: E731
+        return await self.conn.run(self.keys.get(key).do(with_age))
+
+    async def _holds(self, spec: TableSpec, field: str, value: Any, record_id: str) -> bool:
+        query = self.db.table(spec.name).get(record_id).do(lambda doc: doc.ne(None).and_(doc[field].default(None).eq(value)))
+        return bool(await self.conn.run(query))
+
+    async def _take_over(self, key: str, seen_claim: str, claim: dict[str, Any]) -> bool:
+        swap = lambda k: r.branch(k.eq(None).or_(k["claim"].eq(seen_claim)), claim, r.error(TAKEN))  # noqa: E731
+        result = await self.conn.run(self.keys.get(key).replace(swap))
+        return not result.get("errors")
+
+    async def _check_unclaimed(self, spec: TableSpec, field: str, value: Any, record_id: str) -> None:
+        others = self.db.table(spec.name).get_all(value, index=field).filter(lambda doc: doc["id"].ne(record_id))
+        if await self.conn.run(others.count()):
+            await self.release(spec, field, value, record_id)
+            raise taken(spec, field)
