@@ -137,3 +137,12 @@ def doctor_data(**overrides: Any) -> dict[str, Any]:
         "schedule": {"weekly": {"mon": [["09:00", "14:00"]], "fri": [["22:00", "06:00"]]}, "exceptions": []},
     }
     return {**data, **overrides}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-rethinkdb",
+        action="store_true",
+        default=False,
+        help="fail, instead of skipping, the tests that need a RethinkDB server (or the rethinkdb binary)",
+    )
