@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_TIMEZONE", "Europe/Madrid", "The clinic's IANA time zone; naive times are read in it."),
     Setting("HUB_MAX_MESSAGE_BYTES", "65536", "Largest Socket.IO message answered normally; larger ones get `too_large`."),
     Setting("HUB_MAX_TRANSPORT_BYTES", "8388608", "Hard transport limit; a frame above it closes the websocket (code 1009)."),
+    Setting("HUB_RECOVERY_WINDOW_SECONDS", "600", "How long a disconnected subscriber can resume with its cursor."),
     Setting("HUB_LIST_MAX_LIMIT", "200", "Largest `limit` accepted by list/search."),
     Setting("HUB_NATIONAL_ID_FORMATS", "es", "Accepted national ID formats: es (DNI/NIE with check letter), generic (4-20 letters/digits)."),
     Setting("HUB_BCRYPT_ROUNDS", "12", "bcrypt cost factor (4-16)."),
@@ -85,6 +86,7 @@ class Config:
     timezone: ZoneInfo
     max_message_bytes: int
     max_transport_bytes: int
+    recovery_window_seconds: int
     list_max_limit: int
     national_id_formats: tuple[str, ...]
     bcrypt_rounds: int
@@ -173,6 +175,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv_path: str | Path | 
         timezone=r.zone("HUB_TIMEZONE"),
         max_message_bytes=r.integer("HUB_MAX_MESSAGE_BYTES", 1024, 64 * 1024 * 1024),
         max_transport_bytes=r.integer("HUB_MAX_TRANSPORT_BYTES", 1024, 256 * 1024 * 1024),
+        recovery_window_seconds=r.integer("HUB_RECOVERY_WINDOW_SECONDS", 10, 24 * 3600),
         list_max_limit=r.integer("HUB_LIST_MAX_LIMIT", 1, 10_000),
         national_id_formats=formats,
         bcrypt_rounds=r.integer("HUB_BCRYPT_ROUNDS", 4, 16),

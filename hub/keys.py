@@ -6,6 +6,9 @@ import socketio
 from aiohttp import web
 
 from hub.auth.tokens import TokenService
+from hub.realtime.pump import ChangePump
+from hub.realtime.registry import SubscriptionRegistry
+from hub.realtime.sessions import SocketSessions
 from hub.config import Config
 from hub.services.registry import Services
 from hub.store.base import Store
@@ -16,3 +19,6 @@ services_key = web.AppKey("services", Services)
 tokens_key = web.AppKey("tokens", TokenService)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 first_admin_password_key = web.AppKey("first_admin_password", str)
+registry_key = web.AppKey("registry", SubscriptionRegistry)
+sessions_key = web.AppKey("sessions", SocketSessions)
+pump_key = web.AppKey("pump", ChangePump)

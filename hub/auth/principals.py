@@ -19,6 +19,8 @@ async def principal_from_token(tokens: TokenService, store: Store, token: Any) -
         raise Unauthorized(code="invalid_token") from None
     if not user.get("active", True):
         raise Unauthorized("The account is disabled.", code="invalid_token")
+    if claims.raw.get("sv", 0) != user.get("session_version", 0):
+        raise Unauthorized("The session was ended by an account change; log in again.", code="invalid_token")
     return Principal(
         user_id=user["id"],
         role=user["role"],

@@ -25,7 +25,7 @@ async def _credentials(request: web.Request) -> tuple[object, object]:
 async def login(request: web.Request) -> web.Response:
     email, password = await _credentials(request)
     user = await request.app[services_key].users.authenticate(email, password)
-    token, lifetime = request.app[tokens_key].issue(user["id"], user["role"])
+    token, lifetime = request.app[tokens_key].issue(user["id"], user["role"], sv=user.get("session_version", 0))
     return json_response({"access_token": token, "token_type": "bearer", "expires_in": lifetime})
 
 

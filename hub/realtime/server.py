@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -9,9 +10,12 @@ import socketio
 from aiohttp import web
 
 from hub.config import Config
-from hub.keys import config_key, sio_key
+from hub.keys import config_key, pump_key, registry_key, services_key, sessions_key, sio_key, store_key
 from hub.realtime import jsoncodec
 from hub.realtime.namespaces.records import NAMESPACES
+from hub.realtime.pump import ChangePump
+from hub.realtime.registry import SubscriptionRegistry
+from hub.realtime.sessions import SocketSessions
 
 log = logging.getLogger("hub.realtime")
 
@@ -54,14 +58,29 @@ def create_sio(config: Config) -> socketio.AsyncServer:
 
 
 def setup_realtime(app: web.Application) -> None:
-    sio = create_sio(app[config_key])
+    config = app[config_key]
+    sio = create_sio(config)
     for path, namespace_class in NAMESPACES.items():
         sio.register_namespace(namespace_class(path, app))
     sio.attach(app)
     app[sio_key] = sio
-    app.cleanup_ctx.append(sio_ctx)
+    app[sessions_key] = SocketSessions(sio, config.jwt_leeway_seconds)
+    app.cleanup_ctx.append(realtime_ctx)
 
 
-async def sio_ctx(app: web.Application) -> AsyncIterator[None]:
+async def realtime_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Start the change pump and the expiry sweeper; stop them and the sockets on the way out."""
+    config, sio = app[config_key], app[sio_key]
+    registry = SubscriptionRegistry(sio, app[store_key], app[services_key].present_view, config.recovery_window_seconds)
+    pump = ChangePump(app[store_key], registry, app[sessions_key])
+    app[registry_key], app[pump_key] = registry, pump
+    tasks = [
+        asyncio.create_task(pump.run(), name="change-pump"),
+        asyncio.create_task(pump.prune_history(config.recovery_window_seconds), name="history-pruner"),
+        asyncio.create_task(app[sessions_key].run_sweeper(), name="expiry-sweeper"),
+    ]
     yield
-    await app[sio_key].shutdown()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await sio.shutdown()

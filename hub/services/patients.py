@@ -27,7 +27,10 @@ class PatientService(RecordService):
         require_patient_fields(principal, data)
 
     def present(self, principal: Principal, record: Record) -> dict[str, Any]:
-        exclude = () if principal.sees_medical_history else patients.PRIVATE_FIELDS
+        return self.present_view("clinical" if principal.sees_medical_history else "desk", record)
+
+    def present_view(self, view: str, record: Record) -> dict[str, Any]:
+        exclude = () if view == "clinical" else patients.PRIVATE_FIELDS
         return self.schema(exclude=exclude).dump(record)
 
     async def before_delete(self, record: Record) -> None:

@@ -61,6 +61,10 @@ class RecordService:
     def present(self, principal: Principal, record: Record) -> dict[str, Any]:
         return self.schema().dump(record)
 
+    def present_view(self, view: str, record: Record) -> dict[str, Any]:
+        """The record as a live view (see hub.realtime.filters.view_for) shows it."""
+        return self.schema().dump(record)
+
     # -- use-cases ------------------------------------------------------------------------
     async def create(self, principal: Principal, payload: Any) -> dict[str, Any]:
         require(principal, self.table, "create")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from hub.config import Config
 from hub.services.appointments import AppointmentService
@@ -22,6 +23,9 @@ class Services:
 
     def for_table(self, table: str) -> RecordService:
         return getattr(self, table)
+
+    def present_view(self, table: str, view: str, record: dict[str, Any]) -> dict[str, Any]:
+        return self.for_table(table).present_view(view, record)
 
 
 def create_services(store: Store, config: Config) -> Services:

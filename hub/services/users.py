@@ -14,6 +14,8 @@ from hub.services.validation import load
 from hub.store.base import Record
 
 BAD_CREDENTIALS = "Wrong email or password."
+# Changing any of these ends the account's sessions everywhere (tokens carry session_version).
+SESSION_FIELDS = ("role", "active", "doctor_id", "password")
 
 
 class UserListSchema(PageSchema):
@@ -35,6 +37,13 @@ class UserService(RecordService):
             raise Invalid("The password does not meet the policy.", fields={"password": problems})
         record["password_hash"] = await passwords.hash_password(password, self.config.bcrypt_rounds)
         return record
+
+    def _merge(self, current: Record, data: Record, replace: bool) -> Record:
+        merged = super()._merge(current, data, replace)
+        merged.setdefault("session_version", current.get("session_version", 0))
+        if any(f in data and (f == "password" or data[f] != current.get(f)) for f in SESSION_FIELDS):
+            merged["session_version"] = current.get("session_version", 0) + 1
+        return merged
 
     async def check_references(self, record: Record) -> None:
         if record.get("doctor_id"):

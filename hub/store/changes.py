@@ -7,7 +7,8 @@
   global one (SQLite: the changelog sequence), else None.
 - ``StreamState("ready")``: the stream is live; with ``include_initial=True`` every current
   record was yielded before it as ``Change(type="initial")`` (P13: changes may still be
-  interleaved with the initial rows; consumers apply them in order).
+  interleaved with the initial rows; consumers apply them in order). Backends with a global
+  order set ``position`` to where the live changes start.
 - ``StreamState("resync")``: the feed was lost and reopened (connection loss, server
   restart, table reconfiguration); changes may have been missed and consumers must
   resynchronise from a fresh read. A ``ready`` follows once the new feed is live.
@@ -40,6 +41,7 @@ class Change:
 class StreamState:
     state: Literal["ready", "resync"]
     reason: str = ""
+    position: int | None = None  # with "ready": the global position the stream starts after
 
 
 StreamItem = Change | StreamState

@@ -1,6 +1,6 @@
 """The base namespace: authenticates on connect and is the single error edge for events.
 
-Client events are dispatched to ``on_<event>(principal, data)`` methods listed in
+Client events are dispatched to ``on_<event>(sid, principal, data)`` methods listed in
 ``events``; anything else is answered with ``unknown_event``. Every answer is an ack
 envelope; a handler never crashes the connection and writes nothing when it fails.
 """
@@ -18,7 +18,7 @@ from aiohttp import web
 from hub.auth.permissions import Principal, allowed
 from hub.auth.principals import principal_from_token
 from hub.errors import Forbidden, HubError, Malformed, TooLarge, Unauthorized, UnknownEvent
-from hub.keys import config_key, store_key, tokens_key
+from hub.keys import config_key, registry_key, sessions_key, store_key, tokens_key
 from hub.realtime.envelope import failure, ok, refusal
 
 log = logging.getLogger("hub.realtime")
@@ -46,10 +46,11 @@ class HubNamespace(socketio.AsyncNamespace):
         except HubError as exc:
             log.info("connect to %s refused: %s", self.namespace, exc.code)
             raise refusal(exc) from None
-        await self.save_session(sid, {"principal": principal})
+        self.app[sessions_key].add(self.namespace, sid, principal)
 
     async def on_disconnect(self, sid: str, reason: str | None = None) -> None:
-        return None
+        self.app[sessions_key].remove(self.namespace, sid)
+        self.app[registry_key].forget(sid, self.namespace)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         # The server runs connect/disconnect while the socket is not (or no longer) connected;
@@ -69,8 +70,13 @@ class HubNamespace(socketio.AsyncNamespace):
             raise Malformed("Send exactly one payload object.")
         data = payload[0] if payload else None
         self._check_size(data)
-        principal = await self._principal(sid)
-        return await getattr(self, f"on_{event}")(principal, data)
+        if event == "refresh":  # allowed with an expired token: that is its purpose
+            principal = self.app[sessions_key].principals.get((self.namespace, sid))
+            if principal is None:
+                raise Unauthorized("The session has ended; connect again.", code="invalid_token")
+        else:
+            principal = await self._principal(sid)
+        return await getattr(self, f"on_{event}")(sid, principal, data)
 
     def _check_size(self, data: Any) -> None:
         limit = self.config.max_message_bytes
@@ -85,7 +91,18 @@ class HubNamespace(socketio.AsyncNamespace):
             )
 
     async def _principal(self, sid: str) -> Principal:
-        principal: Principal = (await self.get_session(sid))["principal"]
+        principal = self.app[sessions_key].principals.get((self.namespace, sid))
+        if principal is None:
+            raise Unauthorized("The session has ended; connect again.", code="invalid_token")
         if principal.expires_at and principal.expires_at + self.config.jwt_leeway_seconds < time.time():
             raise Unauthorized("The token has expired; refresh it.", code="token_expired")
         return principal
+
+    async def on_refresh(self, sid: str, principal: Principal, data: Any) -> Any:
+        """Replace this socket's token by a fresh one for the same account."""
+        token = data.get("token") if isinstance(data, dict) else None
+        fresh = await principal_from_token(self.app[tokens_key], self.app[store_key], token)
+        if fresh.user_id != principal.user_id:
+            raise Forbidden("A refresh token must belong to the same account.")
+        self.app[sessions_key].add(self.namespace, sid, fresh)
+        return {"expires_at": fresh.expires_at}

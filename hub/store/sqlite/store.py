@@ -213,12 +213,12 @@ class SqliteStore(Store):
             for table, text in initial:
                 record = codec.decode(spec_for(table), text)
                 yield Change(table, "initial", record["id"], None, record)
-            yield StreamState("ready")
+            yield StreamState("ready", position=position)
             while True:
                 rows = await self._run(self._after, position, self.batch)
                 if rows and rows[0][0] != position + 1:
                     yield StreamState("resync", "the changelog was pruned past this reader")
-                    yield StreamState("ready")
+                    yield StreamState("ready", position=rows[0][0] - 1)
                 for row in rows:
                     position = row[0]
                     if row[1] in wanted:

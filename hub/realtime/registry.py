@@ -1,0 +1,188 @@
+"""Subscribing, resuming and unsubscribing sockets; applying store changes to rooms."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import dataclasses
+import logging
+import time
+from typing import Any
+
+import socketio
+
+from hub.errors import Invalid
+from hub.realtime import cursor as cursors
+from hub.realtime.filters import Filter
+from hub.realtime.rooms import subscription_room
+from hub.realtime.subscriptions import Present, Room, event
+from hub.store.base import Store
+from hub.store.changes import Change
+from hub.store.query import Query, Range
+
+log = logging.getLogger("hub.realtime")
+HISTORY_PAGE = 1000
+HISTORY_MAX = 5000  # past this many missed changes a fresh snapshot is cheaper
+
+
+class SubscriptionRegistry:
+    def __init__(self, sio: socketio.AsyncServer, store: Store, present: Present, window_seconds: float) -> None:
+        self.sio, self.store, self.present = sio, store, present
+        self.window_seconds = window_seconds
+        self.lock = asyncio.Lock()
+        self.rooms: dict[str, Room] = {}
+        self.by_sid: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+        self.epoch = cursors.GLOBAL
+        self.position = 0
+        # Changes kept for resuming on this instance when the store has no global history.
+        self.recent: collections.deque[tuple[float, Change]] = collections.deque(maxlen=HISTORY_MAX)
+
+    @property
+    def cursor(self) -> str:
+        return cursors.Cursor(self.epoch, self.position).encode()
+
+    # -- subscribe ------------------------------------------------------------------------
+    async def subscribe(self, sid: str, namespace: str, flt: Filter, view: str, raw_cursor: Any) -> dict[str, Any]:
+        room = await self._room(namespace, flt, view)
+        wanted = cursors.decode(raw_cursor)
+        for attempt in range(5):
+            history = await self._history(wanted) if wanted else None
+            async with self.lock:
+                if self.rooms.get(room.name) is not room:
+                    break  # dropped by a resync while we waited: start again
+                covered = history[-1].position if history else (wanted.position if wanted else 0)
+                if history is not None and covered < self.position:
+                    if attempt < 4:
+                        continue  # the pump moved on while we read; read the rest
+                    history = None
+                return await self._join(sid, room, wanted, history)
+        return await self.subscribe(sid, namespace, flt, view, raw_cursor)
+
+    async def _join(self, sid: str, room: Room, wanted: cursors.Cursor | None, history: list[Change] | None) -> dict[str, Any]:
+        """Under the lock, with no suspension until the ack is sent."""
+        await self.sio.enter_room(sid, room.name, namespace=room.namespace)
+        room.members.add(sid)
+        self.by_sid[(room.namespace, sid)].add(room.name)
+        base = {"subscription": room.name, "cursor": self.cursor}
+        if wanted is not None and history is not None:
+            missed = [change for change in history if wanted.position < change.position <= self.position]
+            return {**base, "resumed": True, "changes": self._replay(room, missed)}
+        if wanted is not None:
+            return {**base, "resumed": False, "items": list(room.model.values())}
+        return {**base, "items": list(room.model.values())}
+
+    def _replay(self, room: Room, changes: list[Change]) -> list[dict[str, Any]]:
+        events = []
+        for change in changes:
+            was, now = room.filter.matches(change.old), room.filter.matches(change.new)
+            position = cursors.Cursor(self.epoch, change.position).encode()
+            if now:
+                data = self.present(room.filter.table, room.view, change.new)
+                events.append(event(room.name, "change" if was else "add", change.id, data, position))
+            elif was:
+                events.append(event(room.name, "remove", change.id, None, position))
+        return events
+
+    async def _history(self, wanted: cursors.Cursor) -> list[Change] | None:
+        """The changes after ``wanted``, or None when they cannot be had exactly."""
+        if wanted.epoch != self.epoch or wanted.position > self.position:
+            return None
+        if self.epoch != cursors.GLOBAL:
+            return self._recent_after(wanted.position)
+        changes: list[Change] = []
+        while len(changes) <= HISTORY_MAX:
+            page = await self.store.history(changes[-1].position if changes else wanted.position, HISTORY_PAGE)
+            if page is None:
+                return None
+            changes.extend(page)
+            if len(page) < HISTORY_PAGE:
+                return changes
+        return None
+
+    def _recent_after(self, position: int) -> list[Change] | None:
+        horizon = time.monotonic() - self.window_seconds
+        kept = [change for stamp, change in self.recent if stamp >= horizon]
+        if position < self.position and (not kept or kept[0].position > position + 1):
+            return None
+        return [change for change in kept if change.position > position]
+
+    async def _room(self, namespace: str, flt: Filter, view: str) -> Room:
+        name = subscription_room(flt.table, flt.key, view)
+        room = self.rooms.get(name)
+        if room is None:
+            room = Room(name=name, namespace=namespace, filter=flt, view=view)
+            self.rooms[name] = room
+            asyncio.get_running_loop().create_task(self._fill(room))
+        await asyncio.shield(room.ready)
+        return room
+
+    async def _fill(self, room: Room) -> None:
+        try:
+            room.fill(await self.store.list(room.filter.table, _query(room.filter)), self.present)
+        except Exception as exc:  # noqa: BLE001 - handed to every waiting subscriber
+            if self.rooms.get(room.name) is room:
+                del self.rooms[room.name]
+            room.ready.set_exception(exc)
+            return
+        room.ready.set_result(None)
+
+    # -- unsubscribe ----------------------------------------------------------------------
+    async def unsubscribe(self, sid: str, namespace: str, name: Any) -> dict[str, Any]:
+        if not isinstance(name, str) or name not in self.by_sid.get((namespace, sid), ()):
+            raise Invalid("No such subscription on this connection.", fields={"subscription": ["Unknown."]})
+        await self._leave(sid, namespace, name)
+        return {"subscription": name}
+
+    async def _leave(self, sid: str, namespace: str, name: str) -> None:
+        self.by_sid[(namespace, sid)].discard(name)
+        room = self.rooms.get(name)
+        if room is not None:
+            room.members.discard(sid)
+            if not room.members and room.pending is None:
+                del self.rooms[name]
+        await self.sio.leave_room(sid, name, namespace=namespace)
+
+    def forget(self, sid: str, namespace: str) -> None:
+        """A socket went away; python-socketio already removed it from its rooms."""
+        for name in self.by_sid.pop((namespace, sid), set()):
+            room = self.rooms.get(name)
+            if room is not None:
+                room.members.discard(sid)
+                if not room.members and room.pending is None:
+                    del self.rooms[name]
+
+    # -- changes --------------------------------------------------------------------------
+    async def apply(self, change: Change, position: int) -> None:
+        """Called by the pump for each change, in order, holding ``lock``."""
+        self.position = position
+        if self.epoch != cursors.GLOBAL:
+            change = dataclasses.replace(change, position=position)
+            self.recent.append((time.monotonic(), change))
+        cursor = self.cursor
+        for room in [r for r in self.rooms.values() if r.filter.table == change.table]:
+            result = room.apply(change, self.present)
+            if result is not None and room.members:
+                kind, record_id, data = result
+                await self.sio.emit(
+                    "change", event(room.name, kind, record_id, data, cursor), room=room.name,
+                    namespace=room.namespace, ignore_queue=True,
+                )
+
+    async def resync_all(self, reason: str) -> None:
+        """The change stream was lost: every subscriber must re-subscribe with its cursor."""
+        async with self.lock:
+            rooms, self.rooms = self.rooms, {}
+            self.by_sid.clear()
+            for room in rooms.values():
+                log.warning("subscription %s needs resync: %s", room.name, reason)
+                await self.sio.emit("resync", {"subscription": room.name, "reason": reason}, room=room.name,
+                                    namespace=room.namespace, ignore_queue=True)
+                await self.sio.close_room(room.name, namespace=room.namespace)
+
+
+def _query(flt: Filter) -> Query:
+    ranges = ()
+    if flt.window is not None:
+        low, high = flt.window
+        ranges = (Range("start", lt=high), Range("end", gt=low))
+    return Query(equals=dict(flt.equals), ranges=ranges)
