@@ -26,6 +26,9 @@ class PatientService(RecordService):
     def check_write(self, principal: Principal, data: Record, current: Record | None) -> None:
         require_patient_fields(principal, data)
 
+    def hidden_fields(self, principal: Principal) -> tuple[str, ...]:
+        return () if principal.sees_medical_history else patients.PRIVATE_FIELDS
+
     def present(self, principal: Principal, record: Record) -> dict[str, Any]:
         return self.present_view("clinical" if principal.sees_medical_history else "desk", record)
 

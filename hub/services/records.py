@@ -7,7 +7,9 @@ A subclass names its table and schemas and overrides the hooks it needs: ``prepa
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import random
 from typing import Any, ClassVar
 
 from marshmallow import Schema
@@ -19,7 +21,8 @@ from hub.services.validation import load
 from hub.store.base import Record, Store
 from hub.store.query import Query
 
-UPDATE_RETRIES = 5
+UPDATE_RETRIES = 8
+RETRY_JITTER_SECONDS = 0.005  # writers that lost the race re-read at different moments
 
 
 @dataclasses.dataclass
@@ -47,6 +50,10 @@ class RecordService:
 
     def check_read(self, principal: Principal, record: Record) -> None:
         return None
+
+    def hidden_fields(self, principal: Principal) -> tuple[str, ...]:
+        """Stored fields this role can neither see nor write; its full replace keeps them."""
+        return ()
 
     def scope(self, principal: Principal, filters: dict[str, Any]) -> dict[str, Any]:
         return filters
@@ -98,7 +105,8 @@ class RecordService:
             current = await self.store.get(self.table, record_id)
             self.check_read(principal, current)
             self.check_write(principal, data, current)
-            merged = await self.prepare(self._merge(current, data, replace))
+            kept = {f: current[f] for f in self.hidden_fields(principal) if replace and f in current}
+            merged = await self.prepare(self._merge(current, {**data, **kept}, replace))
             await self.check_references(merged)
             expected = current["version"] if version is None else version  # If-Match: 0 must not match
             try:
@@ -106,6 +114,7 @@ class RecordService:
             except Conflict as exc:
                 if exc.code != "version_conflict" or version is not None or attempt == UPDATE_RETRIES - 1:
                     raise
+                await asyncio.sleep(random.uniform(0, RETRY_JITTER_SECONDS) * (attempt + 1))
                 continue
             return self.present(principal, saved)
         raise AssertionError("unreachable")

@@ -46,6 +46,11 @@ class UserService(RecordService):
         return merged
 
     async def check_references(self, record: Record) -> None:
+        # A partial update skips the schema's cross-field rule; check it on the merged record.
+        if record.get("role") == "doctor" and not record.get("doctor_id"):
+            raise Invalid(fields={"doctor_id": ["A doctor account needs doctor_id."]})
+        if record.get("role") != "doctor" and record.get("doctor_id"):
+            raise Invalid(fields={"doctor_id": ["Only doctor accounts link to a doctor."]})
         if record.get("doctor_id"):
             try:
                 await self.store.get("doctors", record["doctor_id"])
