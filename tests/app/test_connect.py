@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from hub.auth import passwords
+from hub.keys import sessions_key
 from tests.app.support import NAMESPACES, login, refusal, room_members, settle
 from tests.conftest import PASSWORD, TEST_SECRET, call
 
@@ -168,6 +169,19 @@ async def test_connect_refused_leaves_no_session_or_room_behind(hub, auth_kind):
     await settle(lambda: not sio.eio.sockets)
     assert room_members(hub, "/patients") == set()
     assert not sio.environ
+    assert not hub.app[sessions_key].principals
+
+
+async def test_connect_then_disconnect_leaves_no_session_behind(hub):
+    from hub.keys import sio_key
+
+    user = await hub.user("reception", email="desk@clinic.test")
+    client = await hub.connect("/patients", hub.token(user))
+    assert len(hub.app[sessions_key].principals) == 1
+    await client.disconnect()
+    await settle(lambda: not hub.app[sio_key].eio.sockets)
+    assert not hub.app[sessions_key].principals
+    assert room_members(hub, "/patients") == set()
 
 
 async def test_connect_expired_token_after_connect_gets_token_expired_on_events(start_hub, tmp_path):

@@ -120,6 +120,20 @@ async def test_oversized_message_is_answered_too_large_and_the_connection_stays(
     assert await dump(clinic.hub) == before
 
 
+async def test_message_of_exactly_the_limit_is_handled_and_one_byte_more_is_too_large(clinic):
+    import orjson
+
+    client = await clinic.connect("admin", "/patients")
+    padding = 65536 - len(orjson.dumps({"q": ""}))
+    at_limit = {"q": "a" * padding}
+    assert len(orjson.dumps(at_limit)) == 65536
+    ack = await call(client, "/patients", "search", at_limit)
+    assert ack["error"]["code"] == "invalid"  # read and validated: q is longer than 100
+    ack = await call(client, "/patients", "search", {"q": "a" * (padding + 1)})
+    assert ack["error"]["code"] == "too_large"
+    assert ack["error"]["size"] == 65537
+
+
 async def test_oversized_message_limit_follows_the_config(start_hub, tmp_path):
     from tests.app.support import build_clinic
     from tests.conftest import make_config
