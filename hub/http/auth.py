@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from hub.auth.permissions import require
 from hub.errors import Malformed
@@ -14,7 +15,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 async def _credentials(request: web.Request) -> tuple[object, object]:
     if request.content_type in FORM_TYPES:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (ValueError, HttpProcessingError):  # undecodable text, broken multipart
+            raise Malformed("The form body cannot be read.") from None
         return form.get("username"), form.get("password")
     body = await json_body(request)
     if not isinstance(body, dict):

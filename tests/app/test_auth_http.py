@@ -186,3 +186,38 @@ async def _doctor(hub):
     from tests.conftest import doctor_data
 
     return await hub.services.doctors.create(SYSTEM, doctor_data())
+
+
+async def test_login_multipart_form_right_credentials_returns_token(hub):
+    import aiohttp
+
+    await hub.user("reception", email="desk@clinic.test")
+    form = aiohttp.FormData()
+    form.add_field("username", "desk@clinic.test")
+    form.add_field("password", PASSWORD)
+    form.add_field("attachment", b"ignored", filename="a.bin")
+    resp = await hub.http.post(f"{hub.url}/auth/login", data=form)
+    assert resp.status == 200
+    assert (await resp.json())["token_type"] == "bearer"
+
+
+async def test_login_password_sent_as_a_file_is_401(hub):
+    import aiohttp
+
+    await hub.user("reception", email="desk@clinic.test")
+    form = aiohttp.FormData()
+    form.add_field("username", "desk@clinic.test")
+    form.add_field("password", PASSWORD.encode(), filename="password.txt")
+    resp = await hub.http.post(f"{hub.url}/auth/login", data=form)
+    assert resp.status == 401
+    await resp.read()
+
+
+async def test_login_unreadable_form_body_is_400_not_500(hub):
+    cases = [(b"\xff\xfe\x00", "application/x-www-form-urlencoded"),
+             (b"--xx\r\nbroken", "multipart/form-data; boundary=xx"),
+             (b"--xx\r\nbroken", "multipart/form-data")]
+    for raw, content_type in cases:
+        resp = await hub.http.post(f"{hub.url}/auth/login", data=raw, headers={"Content-Type": content_type})
+        assert resp.status == 400, (raw, await resp.text())
+        assert (await resp.json())["error"]["code"] == "malformed"
