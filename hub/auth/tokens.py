@@ -39,9 +39,11 @@ class TokenService:
     leeway_seconds: int
     access_minutes: int
 
-    def issue(self, sub: str, role: str, *, minutes: int | None = None, **extra: Any) -> tuple[str, int]:
+    def issue(
+        self, sub: str, role: str, *, minutes: int | None = None, seconds: int | None = None, **extra: Any
+    ) -> tuple[str, int]:
         """A signed token and its lifetime in seconds."""
-        lifetime = (minutes or self.access_minutes) * 60
+        lifetime = seconds if seconds is not None else (minutes or self.access_minutes) * 60
         now = dt.datetime.now(dt.UTC)
         claims = {
             "sub": str(sub),
