@@ -45,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_RETHINKDB_URL", "", "rethinkdb://[user:password@]host[:28015]/database[?tls=1&ca=path]"),
     Setting("HUB_VALKEY_URL", "", "valkey://[:password@]host:6379/0. Empty: single instance, no shared cache."),
     Setting("HUB_VALKEY_CHANNEL", "clinic-hub", "Pub/sub channel prefix shared by the instances of one deployment."),
+    Setting("HUB_CACHE", "on", "on | off. With HUB_VALKEY_URL set, cache store reads in Valkey (invalidated on every write; see docs/cache.md)."),
     Setting("HUB_JWT_SECRET", "", "HMAC secret: 32+ bytes (48 for HS384, 64 for HS512). Empty in development: generated once into HUB_DATA_DIR."),
     Setting("HUB_JWT_ALGORITHM", "HS256", "HS256 | HS384 | HS512. Tokens with any other algorithm are refused."),
     Setting("HUB_JWT_ISSUER", "clinic-hub", "`iss` claim issued and required."),
@@ -76,6 +77,7 @@ class Config:
     rethinkdb_url: str
     valkey_url: str
     valkey_channel: str
+    cache: bool
     jwt_secret: str
     jwt_algorithm: str
     jwt_issuer: str
@@ -165,6 +167,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv_path: str | Path | 
         rethinkdb_url=r.text("HUB_RETHINKDB_URL"),
         valkey_url=r.text("HUB_VALKEY_URL"),
         valkey_channel=r.text("HUB_VALKEY_CHANNEL"),
+        cache=r.choice("HUB_CACHE", ("on", "off")) == "on",
         jwt_secret=r.text("HUB_JWT_SECRET"),
         jwt_algorithm=r.choice("HUB_JWT_ALGORITHM", JWT_ALGORITHMS),
         jwt_issuer=r.text("HUB_JWT_ISSUER"),

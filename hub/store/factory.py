@@ -9,8 +9,12 @@ from aiohttp import web
 from hub.config import Config
 from hub.store.base import Store
 
+# The cache must never make a read slower than the store by much: a Valkey that does not
+# answer within this is treated as down, and the read goes to the store.
+CACHE_SOCKET_TIMEOUT = 0.25
 
-def create_store(config: Config) -> Store:
+
+def create_backend(config: Config) -> Store:
     if config.store == "rethinkdb":
         from hub.store.rethinkdb import RethinkStore
 
@@ -18,6 +22,21 @@ def create_store(config: Config) -> Store:
     from hub.store.sqlite import SqliteStore
 
     return SqliteStore(config.sqlite_path)
+
+
+def create_store(config: Config) -> Store:
+    """The backend, wrapped in the Valkey read cache when Valkey is configured and
+    HUB_CACHE is on. The cache's client is opened and closed with the store."""
+    store = create_backend(config)
+    if not (config.valkey_url and config.cache):
+        return store
+    import valkey.asyncio
+    from hub.store.cache import CachingStore
+
+    client = valkey.asyncio.from_url(
+        config.valkey_url, socket_timeout=CACHE_SOCKET_TIMEOUT, socket_connect_timeout=CACHE_SOCKET_TIMEOUT
+    )
+    return CachingStore(store, client, prefix=f"{config.valkey_channel}:cache")
 
 
 def store_ctx_for(store: Store):  # noqa: ANN201 - an aiohttp cleanup_ctx

@@ -1,0 +1,137 @@
+"""The cache at the store level, on a real Valkey and real SQLite files: the writer's own
+invalidation, the invalidation feed, and the generation guard against racing readers."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from hub.store.cache import CachingStore, codec
+from hub.store.changes import Change
+from hub.store.query import Query
+from hub.store.sqlite import SqliteStore
+from hub.store.tables import spec_for
+from tests.integration.cache_support import (  # noqa: F401 - cache_valkey is a fixture
+    CacheValkey,
+    cache_valkey,
+    eventually,
+    serving,
+    unique_prefix,
+)
+
+pytestmark = pytest.mark.integration
+
+
+class GatedStore(SqliteStore):
+    """A real SQLite store whose ``get`` can be held after it has read (our own seam)."""
+
+    hold: asyncio.Event | None = None
+    has_read: asyncio.Event | None = None
+
+    async def get(self, table: str, record_id: str) -> dict[str, Any]:
+        record = await super().get(table, record_id)
+        if (hold := self.hold) is not None and self.has_read is not None:
+            self.has_read.set()
+            await hold.wait()
+        return record
+
+
+async def test_cache_reader_that_raced_a_writer_does_not_cache_its_stale_value(tmp_path, cache_valkey):
+    inner = GatedStore(tmp_path / "race.sqlite3")
+    store = await open_cached(inner, cache_valkey, unique_prefix())
+    try:
+        doctor = await store.insert("doctors", {"first_name": "Ana", "last_name": "Gil", "room": "Old"})
+        hold = asyncio.Event()
+        inner.hold, inner.has_read = hold, asyncio.Event()
+        reader = asyncio.create_task(store.get("doctors", doctor["id"]))
+        await inner.has_read.wait()  # the reader holds the old record and the generation before the write
+        inner.hold = None
+        await store.update("doctors", doctor["id"], {"room": "New"})
+        hold.set()
+        assert (await reader)["room"] == "Old"  # a read concurrent with a write may return either
+        assert store.stats()["misses"] == 1
+        assert (await store.get("doctors", doctor["id"]))["room"] == "New"
+        assert "Old" not in await _cached_rooms(store)
+    finally:
+        await store.close()
+
+
+class LaggingFeedStore(SqliteStore):
+    """A real SQLite store whose change stream delivers each change late (our own seam),
+    like a busy changefeed: only the writer's own invalidation can keep readers fresh."""
+
+    lag = 0.5
+
+    async def changes(self, tables: Any = None, *, include_initial: bool = False) -> Any:
+        async for item in super().changes(tables, include_initial=include_initial):
+            if isinstance(item, Change):
+                await asyncio.sleep(self.lag)
+            yield item
+
+
+async def open_cached(inner: SqliteStore, valkey: CacheValkey, prefix: str) -> CachingStore:
+    store = CachingStore(inner, valkey.client(), prefix=prefix)
+    await store.open()
+    await store.migrate()
+    await serving(store)
+    return store
+
+
+async def test_cache_read_after_write_on_another_store_is_fresh_before_any_change_arrives(tmp_path, cache_valkey):
+    prefix, path = unique_prefix(), tmp_path / "lag.sqlite3"
+    a = await open_cached(LaggingFeedStore(path), cache_valkey, prefix)
+    b = await open_cached(LaggingFeedStore(path), cache_valkey, prefix)
+    try:
+        doctor = await a.insert("doctors", {"first_name": "Ana", "last_name": "Gil", "room": "0"})
+        for i in range(1, 21):
+            await b.get("doctors", doctor["id"])
+            await b.list("doctors", Query())
+            await a.update("doctors", doctor["id"], {"room": str(i)})
+            assert (await b.get("doctors", doctor["id"]))["room"] == str(i)
+            assert [d["room"] for d in await b.list("doctors", Query())] == [str(i)]
+        assert b.stats()["hits"] > 0
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_cache_outside_write_is_seen_with_no_stream_consumer(tmp_path, cache_valkey):
+    """No change pump here: the cache's own invalidation feed must catch the outside write."""
+    path = tmp_path / "feed.sqlite3"
+    store = await open_cached(SqliteStore(path), cache_valkey, unique_prefix())
+    outside = SqliteStore(path)
+    await outside.open()
+    try:
+        doctor = await store.insert("doctors", {"first_name": "Ana", "last_name": "Gil", "room": "Old"})
+        await store.get("doctors", doctor["id"])
+        await eventually(lambda: _store_hit(store, doctor["id"]))
+        await outside.update("doctors", doctor["id"], {"room": "New"})
+        await eventually(lambda: _store_room_is(store, doctor["id"], "New"), timeout=1.0)
+    finally:
+        await outside.close()
+        await store.close()
+
+
+async def _store_hit(store: CachingStore, record_id: str) -> bool:
+    before = store.health.counters.hits
+    await store.get("doctors", record_id)
+    return store.health.counters.hits > before
+
+
+async def _store_room_is(store: CachingStore, record_id: str, room: str) -> bool:
+    return (await store.get("doctors", record_id))["room"] == room
+
+
+async def _cached_rooms(store: CachingStore) -> list[str]:
+    keys = [key async for key in store.client.scan_iter(match=f"{store.gens.prefix}:doctors:*")]
+    values = [await store.client.get(key) for key in keys]
+    spec = spec_for("doctors")
+    return [record["room"] for value in values if value for record in _records(codec.load(spec, value))]
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict) else []
