@@ -1,4 +1,4 @@
-"""clinic-hub serve | migrate | create-user | check-config | seed-demo."""
+"""clinic-hub serve | migrate | create-user | display-token | check-config | seed-demo."""
 
 from __future__ import annotations
 
@@ -131,6 +131,39 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_display_token(args: argparse.Namespace) -> int:
+    """Issue, list or revoke waiting-room display tokens (display accounts)."""
+    from hub.app import create_token_service
+    from hub.services.displays import issue_display, list_displays, revoke_display
+
+    config = _config()
+
+    async def work(services: Any) -> int:
+        if args.list:
+            for display in await list_displays(services):
+                state = "active" if display.get("active", True) else "revoked"
+                print(f"{display['id']}  {display['first_name']}  {state}")
+            return 0
+        if args.revoke:
+            await revoke_display(services, args.revoke)
+            print(f"Revoked display {args.revoke}; its screens disconnect within seconds.")
+            return 0
+        if not args.name:
+            print("error: --name is required to issue a token", file=sys.stderr)
+            return 2
+        display, token = await issue_display(services, create_token_service(config), args.name, args.days)
+        print(f"Display {display['first_name']!r} (id {display['id']}), valid {args.days} days. Token:")
+        print(token)
+        print(f"Open: http://<hub>/display#token={token}")
+        return 0
+
+    try:
+        return asyncio.run(_with_store(config, work))
+    except HubError as exc:
+        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        return 2
+
+
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from hub.seed import seed_demo
 
@@ -168,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate the configuration and warn about unsafe settings")
     check.add_argument("-v", "--verbose", action="store_true", help="also list every setting")
     check.set_defaults(run=cmd_check_config)
+
+    display = commands.add_parser("display-token", help="issue, list or revoke waiting-room display tokens")
+    display.add_argument("--name", help='e.g. "Sala A"')
+    display.add_argument("--days", type=int, default=365)
+    display.add_argument("--list", action="store_true")
+    display.add_argument("--revoke", metavar="ID")
+    display.set_defaults(run=cmd_display_token)
 
     seed = commands.add_parser("seed-demo", help="fill the store with a small demo clinic")
     seed.add_argument("--seed", type=int, default=7)

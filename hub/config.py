@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from hub.config_security import security_warnings
 from hub.errors import ConfigError
 
 PLACEHOLDER_SECRETS = frozenset(
@@ -59,11 +60,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_RECOVERY_WINDOW_SECONDS", "600", "How long a disconnected subscriber can resume with its cursor."),
     Setting("HUB_LIST_MAX_LIMIT", "200", "Largest `limit` accepted by list/search."),
     Setting("HUB_NATIONAL_ID_FORMATS", "es", "Accepted national ID formats: es (DNI/NIE with check letter), generic (4-20 letters/digits)."),
+    Setting("HUB_DISPLAY_NAMES", "none", "none | initials: what waiting-room displays may show of a patient."),
     Setting("HUB_BCRYPT_ROUNDS", "12", "bcrypt cost factor (4-16)."),
     Setting("HUB_DATA_DIR", "var", "Where development state (generated secret, first admin password) is kept."),
     Setting("HUB_ADMIN_EMAIL", "admin@clinic.local", "Email of the admin created on first run in development."),
     Setting("HUB_LOG_LEVEL", "INFO", "Python log level."),
     Setting("HUB_LOG_FORMAT", "", "text | json. Empty: json in production, text in development."),
+    Setting("HUB_LOGIN_MAX_FAILURES", "10", "Failed logins per account within the window before each further try must wait (429, Retry-After)."),
+    Setting("HUB_LOGIN_CLIENT_MAX_FAILURES", "50", "Failed logins per client address within the window before that address must wait."),
+    Setting("HUB_LOGIN_WINDOW_SECONDS", "300", "Window in which failed logins are counted."),
+    Setting("HUB_LOGIN_DELAY_SECONDS", "5", "First wait after too many failures; it doubles with every further failure."),
+    Setting("HUB_LOGIN_MAX_DELAY_SECONDS", "900", "Longest wait imposed after failed logins."),
+    Setting("HUB_STAFF_IDLE_MINUTES", "15", "Staff screens log out after this many idle minutes (sent with the login; displays are exempt). 0: never."),
+    Setting("HUB_SOCKET_RATE_PER_SECOND", "20", "Socket events each connection may send per second, on average."),
+    Setting("HUB_SOCKET_BURST", "40", "Socket events a connection may send at once before the rate applies."),
+    Setting("HUB_SOCKET_ABUSE_LIMIT", "100", "Refused (rate_limited) events within 10 s after which the socket is disconnected. 0: never."),
+    Setting("HUB_MAX_IMPORT_BYTES", "16777216", "Largest body of POST /patients/import (JSON array or NDJSON)."),
 )
 
 
@@ -91,11 +103,22 @@ class Config:
     recovery_window_seconds: int
     list_max_limit: int
     national_id_formats: tuple[str, ...]
+    display_names: str
     bcrypt_rounds: int
     data_dir: Path
     admin_email: str
     log_level: str
     log_format: str
+    login_max_failures: int
+    login_client_max_failures: int
+    login_window_seconds: int
+    login_delay_seconds: int
+    login_max_delay_seconds: int
+    staff_idle_minutes: int
+    socket_rate_per_second: int
+    socket_burst: int
+    socket_abuse_limit: int
+    max_import_bytes: int
 
     @property
     def production(self) -> bool:
@@ -181,11 +204,22 @@ def load_config(env: Mapping[str, str] | None = None, dotenv_path: str | Path | 
         recovery_window_seconds=r.integer("HUB_RECOVERY_WINDOW_SECONDS", 10, 24 * 3600),
         list_max_limit=r.integer("HUB_LIST_MAX_LIMIT", 1, 10_000),
         national_id_formats=formats,
+        display_names=r.choice("HUB_DISPLAY_NAMES", ("none", "initials")),
         bcrypt_rounds=r.integer("HUB_BCRYPT_ROUNDS", 4, 16),
         data_dir=Path(r.text("HUB_DATA_DIR")),
         admin_email=r.text("HUB_ADMIN_EMAIL").lower(),
         log_level=r.choice("HUB_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
         log_format=r.text("HUB_LOG_FORMAT") or ("json" if r.text("HUB_MODE") == "production" else "text"),
+        login_max_failures=r.integer("HUB_LOGIN_MAX_FAILURES", 1, 1000),
+        login_client_max_failures=r.integer("HUB_LOGIN_CLIENT_MAX_FAILURES", 1, 100_000),
+        login_window_seconds=r.integer("HUB_LOGIN_WINDOW_SECONDS", 1, 24 * 3600),
+        login_delay_seconds=r.integer("HUB_LOGIN_DELAY_SECONDS", 1, 3600),
+        login_max_delay_seconds=r.integer("HUB_LOGIN_MAX_DELAY_SECONDS", 1, 24 * 3600),
+        staff_idle_minutes=r.integer("HUB_STAFF_IDLE_MINUTES", 0, 24 * 60),
+        socket_rate_per_second=r.integer("HUB_SOCKET_RATE_PER_SECOND", 1, 10_000),
+        socket_burst=r.integer("HUB_SOCKET_BURST", 1, 100_000),
+        socket_abuse_limit=r.integer("HUB_SOCKET_ABUSE_LIMIT", 0, 1_000_000),
+        max_import_bytes=r.integer("HUB_MAX_IMPORT_BYTES", 1024, 1024 * 1024 * 1024),
     )
     r.problems.extend(_cross_checks(config))
     if r.problems:
@@ -239,7 +273,7 @@ def unsafe_settings(config: Config) -> list[str]:
         warnings.append(f"HUB_BCRYPT_ROUNDS={config.bcrypt_rounds} is weak; use 12 or more")
     if config.access_token_minutes > 12 * 60:
         warnings.append("HUB_ACCESS_TOKEN_MINUTES is longer than a shift")
-    return warnings
+    return warnings + security_warnings(config)
 
 
 def with_development_secret(config: Config) -> Config:

@@ -99,9 +99,29 @@ class Unavailable(HubError):
     default_message = "A backing service is unavailable; try again shortly."
 
 
+class RateLimited(HubError):
+    """Too many attempts or events; ``retry_after`` says, in seconds, when to try again."""
+
+    code = "rate_limited"
+    status = 429
+    default_message = "Too many requests; wait and try again."
+
+    def __init__(self, message: str | None = None, *, retry_after: float) -> None:
+        self.retry_after = max(retry_after, 0.0)
+        super().__init__(message, details={"retry_after": round(self.retry_after, 3)})
+
+
 class ConfigError(Exception):
     """The configuration is invalid; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("; ".join(problems))
+
+
+class InvalidTransition(HubError):
+    """The appointment cannot move from its current state to the one asked for."""
+
+    code = "invalid_transition"
+    status = 409
+    default_message = "That change of state is not allowed."

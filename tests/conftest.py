@@ -26,6 +26,9 @@ def make_config(tmp_path: Path, **env: str) -> Config:
         "HUB_JWT_SECRET": TEST_SECRET,
         "HUB_BCRYPT_ROUNDS": "4",
         "HUB_TIMEZONE": "Europe/Madrid",
+        # Tests send events much faster than people do; tests/app/test_security_sockets.py sets its own limits.
+        "HUB_SOCKET_RATE_PER_SECOND": "10000",
+        "HUB_SOCKET_BURST": "10000",
     }
     return load_config({**base, **env}, dotenv_path=None)
 
@@ -134,7 +137,10 @@ def doctor_data(**overrides: Any) -> dict[str, Any]:
         "specialty": "Cardiología",
         "room": "Consulta 3",
         "slot_minutes": 20,
-        "schedule": {"weekly": {"mon": [["09:00", "14:00"]], "fri": [["22:00", "06:00"]]}, "exceptions": []},
+        # Round the clock with room to spare, so tests book any time; scheduling tests set their own.
+        "capacity": 20,
+        "schedule": {"weekly": {day: [["00:00", "00:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                     "exceptions": []},
     }
     return {**data, **overrides}
 

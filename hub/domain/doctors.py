@@ -66,6 +66,7 @@ class DoctorSchema(RecordSchema):
     room = Text(max_length=40, allow_none=True)
     slot_minutes = fields.Integer(strict=True, validate=validate.Range(5, 240), load_default=15)
     capacity = fields.Integer(strict=True, validate=validate.Range(1, 20), load_default=1)
+    ticket_prefix = fields.String(validate=validate.Regexp(r"^[A-Z]{1,2}$", error="One or two capital letters."), load_default="A")
     schedule = fields.Nested(ScheduleSchema, load_default=lambda: {"weekly": {}, "exceptions": []})
 
 

@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from hub.auth.permissions import Principal, require, require_own_agenda
 from hub.domain.base import HubSchema
 from hub.domain.clock import local_day_bounds
 from hub.domain.fields import Text
+from hub.domain.lifecycle import IN_QUEUE
 from hub.errors import Invalid
 from hub.services.validation import load
 
@@ -37,7 +38,17 @@ class DoctorFilterSchema(HubSchema):
     pass
 
 
-SCHEMAS = {"appointments": AppointmentFilterSchema, "patients": PatientFilterSchema, "doctors": DoctorFilterSchema}
+class QueueFilterSchema(HubSchema):
+    doctor_ids = fields.List(Text(max_length=64), validate=validate.Length(max=50))
+    rooms = fields.List(Text(max_length=40), validate=validate.Length(max=50))
+
+
+SCHEMAS = {
+    "appointments": AppointmentFilterSchema,
+    "patients": PatientFilterSchema,
+    "doctors": DoctorFilterSchema,
+    "queue": QueueFilterSchema,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +57,12 @@ class Filter:
     equals: tuple[tuple[str, str], ...] = ()
     window: tuple[dt.datetime, dt.datetime] | None = None
     day: dt.date | None = None
+    any_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def key(self) -> str:
         parts = [f"{k}={v}" for k, v in self.equals]
+        parts += [f"{k}={'|'.join(v)}" for k, v in self.any_of]
         if self.day is not None:
             parts.append(f"date={self.day.isoformat()}")
         return ",".join(parts) or "all"
@@ -59,16 +72,12 @@ class Filter:
             return False
         if any(record.get(k) != v for k, v in self.equals):
             return False
+        if any(record.get(k) not in values for k, values in self.any_of):
+            return False
         if self.window is not None:
             low, high = self.window
             return record["start"] < high and record["end"] > low
         return True
-
-    def as_list_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = dict(self.equals)
-        if self.day is not None:
-            params["date"] = self.day.isoformat()
-        return params
 
 
 def parse_filter(table: str, raw: Any, tz: ZoneInfo, principal: Principal) -> Filter:
@@ -77,6 +86,8 @@ def parse_filter(table: str, raw: Any, tz: ZoneInfo, principal: Principal) -> Fi
         raise Invalid(f"{table} has no subscriptions.")
     require(principal, table, "read")
     data = load(SCHEMAS[table](), {} if raw is None else raw)
+    if table == "queue":
+        return queue_filter(data, tz)
     if table == "appointments":
         if principal.own_agenda_only:
             require_own_agenda(principal, data.get("doctor_id"))
@@ -87,8 +98,20 @@ def parse_filter(table: str, raw: Any, tz: ZoneInfo, principal: Principal) -> Fi
     return Filter(table=table, equals=tuple(sorted(data.items())), window=window, day=day)
 
 
+def queue_filter(data: dict[str, Any], tz: ZoneInfo) -> Filter:
+    """Today's waiting-room queue for some doctors and/or rooms (all when neither is given)."""
+    today = dt.datetime.now(tz).date()
+    any_of = [("status", IN_QUEUE)]
+    for key, field in (("doctor_ids", "doctor_id"), ("rooms", "room")):
+        if data.get(key):
+            any_of.append((field, tuple(sorted(set(data[key])))))
+    return Filter(table="appointments", window=local_day_bounds(today, tz), day=today, any_of=tuple(any_of))
+
+
 def view_for(principal: Principal, table: str) -> str:
     """Which presentation a principal gets; one room per (filter, view)."""
+    if table == "queue":
+        return "display"
     if table == "patients":
         return "clinical" if principal.sees_medical_history else "desk"
     return "staff"

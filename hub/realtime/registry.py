@@ -74,6 +74,8 @@ class SubscriptionRegistry:
     def _replay(self, room: Room, changes: list[Change]) -> list[dict[str, Any]]:
         events = []
         for change in changes:
+            if change.table != room.filter.table:
+                continue
             was, now = room.filter.matches(change.old), room.filter.matches(change.new)
             position = cursors.Cursor(self.epoch, change.position).encode()
             if now:

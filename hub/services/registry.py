@@ -7,19 +7,23 @@ from typing import Any
 
 from hub.config import Config
 from hub.services.appointments import AppointmentService
+from hub.services.audit import AuditLog
+from hub.services.audited_patients import AuditedPatientService
 from hub.services.doctors import DoctorService
-from hub.services.patients import PatientService
 from hub.services.records import RecordService
+from hub.services.scheduling import SchedulingService
 from hub.services.users import UserService
 from hub.store.base import Store
 
 
 @dataclasses.dataclass(frozen=True)
 class Services:
-    patients: PatientService
+    patients: AuditedPatientService
     doctors: DoctorService
     appointments: AppointmentService
     users: UserService
+    audit: AuditLog
+    scheduling: SchedulingService
 
     def for_table(self, table: str) -> RecordService:
         return getattr(self, table)
@@ -28,10 +32,15 @@ class Services:
         return self.for_table(table).present_view(view, record)
 
 
-def create_services(store: Store, config: Config) -> Services:
+def create_services(store: Store, config: Config, audit: AuditLog | None = None) -> Services:
+    """``audit``: the audit chain this process appends to; a new one by default."""
+    audit = audit or AuditLog(store, config)
+    appointments = AppointmentService(store, config)
     return Services(
-        patients=PatientService(store, config),
+        patients=AuditedPatientService(store, config, audit),
         doctors=DoctorService(store, config),
-        appointments=AppointmentService(store, config),
+        appointments=appointments,
         users=UserService(store, config),
+        audit=audit,
+        scheduling=SchedulingService(store, config, appointments),
     )

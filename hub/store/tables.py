@@ -36,9 +36,20 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "appointments",
             indexes=("doctor_id", "patient_id", "start", "status"),
-            datetimes=(*META_DATETIMES, "start", "end"),
+            datetimes=(*META_DATETIMES, "start", "end", "checked_in_at", "called_at"),
             order_by=("start",),
         ),
+        # Append-only, hash-chained audit trail: one chain per hub process (hub/services/audit.py).
+        TableSpec(
+            "audit",
+            indexes=("instance", "seq", "who", "table"),
+            datetimes=(*META_DATETIMES, "at"),
+            order_by=("at", "seq"),
+        ),
+        # Capacity claims: one record per (doctor, 5-minute cell, seat); see hub/services/capacity.py.
+        TableSpec("claims", indexes=("owner",), order_by=("id",)),
+        # Atomic counters (ticket numbers per clinic day and prefix).
+        TableSpec("counters", order_by=("id",)),
     )
 }
 

@@ -77,6 +77,47 @@ class DoctorsNamespace(RecordNamespace):
 
 class AppointmentsNamespace(RecordNamespace):
     resource = "appointments"
+    events = CRUD | LIVE | {"availability", "call_next", "recall", "check_in", "start", "complete", "cancel", "no_show"}
+
+    @property
+    def scheduling(self):  # noqa: ANN201 - SchedulingService
+        return self.app[services_key].scheduling
+
+    async def on_availability(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.availability(principal, data)
+
+    async def on_call_next(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.call_next(principal, data)
+
+    async def on_recall(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "recall", data)
+
+    async def on_check_in(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "check_in", data)
+
+    async def on_start(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "start", data)
+
+    async def on_complete(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "complete", data)
+
+    async def on_cancel(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "cancel", data)
+
+    async def on_no_show(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.scheduling.event(principal, "no_show", data)
 
 
-NAMESPACES = {"/patients": PatientsNamespace, "/doctors": DoctorsNamespace, "/appointments": AppointmentsNamespace}
+class QueueNamespace(RecordNamespace):
+    """The waiting-room queue: subscriptions only, presented without patient data."""
+
+    resource = "queue"
+    events = LIVE
+
+
+NAMESPACES = {
+    "/patients": PatientsNamespace,
+    "/doctors": DoctorsNamespace,
+    "/appointments": AppointmentsNamespace,
+    "/queue": QueueNamespace,
+}
