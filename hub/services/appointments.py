@@ -172,3 +172,6 @@ class AppointmentService(RecordService):
         removed = await self.store.delete(self.table, record_id, expected_version=version or record["version"])
         await capacity.release(self.store, list(removed.get("_claims", [])), record_id)
         return self.present(principal, removed)
+
+    async def free_claims(self, record: Record, keys: list[str]) -> None:
+        await capacity.release(self.store, keys, record["id"])

@@ -85,7 +85,7 @@ class SchedulingService:
                     continue
                 raise
             if saved["status"] in lifecycle.FREES_CAPACITY:
-                await self.appointments.free_claims(saved)
+                await self.appointments.free_claims(saved, list(current.get("_claims", [])))
             return self.appointments.present(principal, saved)
         raise AssertionError("unreachable")
 
@@ -104,6 +104,8 @@ class SchedulingService:
             changes.update(await self._check_in_fields(current, now))
         elif event == "call":
             changes["called_at"] = now
+        if status in lifecycle.FREES_CAPACITY:
+            changes["_claims"] = []
         if event == "cancel" and extra.get("reason"):
             changes["cancel_reason"] = extra["reason"]
         return changes
