@@ -135,3 +135,24 @@ def _records(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, list):
         return value
     return [value] if isinstance(value, dict) else []
+
+
+async def test_cache_write_to_one_record_keeps_other_records_cached_but_not_lists(tmp_path, cache_valkey):
+    store = await open_cached(SqliteStore(tmp_path / "scope.sqlite3"), cache_valkey, unique_prefix())
+    try:
+        x = await store.insert("doctors", {"first_name": "Ana", "last_name": "Gil", "room": "1"})
+        y = await store.insert("doctors", {"first_name": "Eva", "last_name": "Paz", "room": "2"})
+        # the feed's "ready", both writers' and both feed invalidations: nothing late to come
+        await eventually(lambda: store.health.counters.invalidations >= 5)
+        await eventually(lambda: _store_hit(store, y["id"]))
+        await eventually(lambda: _store_hit(store, x["id"]))
+        await store.list("doctors", Query())
+        await store.update("doctors", x["id"], {"room": "3"})
+        hits = store.health.counters.hits
+        assert (await store.get("doctors", y["id"]))["room"] == "2"
+        assert store.health.counters.hits == hits + 1  # y's entry survived the write to x
+        assert (await store.get("doctors", x["id"]))["room"] == "3"
+        assert sorted(d["room"] for d in await store.list("doctors", Query())) == ["2", "3"]
+        assert store.health.counters.hits == hits + 1  # x and the list were read afresh
+    finally:
+        await store.close()

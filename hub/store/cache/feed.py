@@ -2,9 +2,9 @@
 
 Writes through the cache invalidate synchronously. This feed catches the rest: another
 process on the same SQLite file, an admin script, the RethinkDB console. It runs whether
-or not anything subscribes. When the stream is lost or reports ``resync``, changes may
-have been missed, so the cache stops serving; on the next ``ready`` every table moves to a
-new generation before it serves again.
+or not anything subscribes; each change moves its table's and its record's generations.
+When the stream is lost or reports ``resync``, changes may have been missed, so the cache
+stops serving; on the next ``ready`` every generation moves before it serves again.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class InvalidationFeed:
         self,
         inner: Store,
         health: CacheHealth,
-        invalidate: Callable[[str], Awaitable[None]],
+        invalidate: Callable[[Change], Awaitable[None]],
         invalidate_all: Callable[[], Awaitable[None]],
     ) -> None:
         self.inner, self.health = inner, health
@@ -52,7 +52,7 @@ class InvalidationFeed:
     async def handle(self, item: StreamItem) -> None:
         if isinstance(item, Change):
             if item.type != "initial":
-                await self.invalidate(item.table)
+                await self.invalidate(item)
         elif item.state == "resync":
             self.health.feed_live = False
         elif item.state == "ready":

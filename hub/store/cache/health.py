@@ -4,7 +4,7 @@ The cache serves reads only while both hold:
 
 - ``valkey_ok``: no Valkey call has failed since the last recovery. Any failure (error,
   0.25 s timeout) clears it; the recovery loop then retries with capped, jittered backoff,
-  and a recovery moves every table to a new generation before reads may hit again,
+  and a recovery moves every generation before reads may hit again,
   because writes made while Valkey was unreachable could not invalidate their keys.
 - ``feed_live``: the invalidation feed (the store's change stream) is live, so writes made
   outside the hub are being seen.
@@ -80,7 +80,7 @@ class CacheHealth:
                     continue
                 if not self.failed.is_set():  # no call failed while we recovered
                     self.valkey_ok = True
-                    log.info("read cache back: every table moved to a new generation")
+                    log.info("read cache back: every generation moved")
                     break
 
     def stats(self) -> dict[str, object]:

@@ -1,18 +1,17 @@
 """``CachingStore``: any store, with its reads cached in Valkey and never stale.
 
-Reads (``get``, ``find``, ``list``, ``count``) look up the table's current generation and
-the value cached under it in one atomic script. On a miss the inner store is read and the
-value is cached only if the generation has not moved meanwhile (``generations``).
+Reads (``get``, ``find``, ``list``, ``count``) look up the generations they depend on and
+the value cached under them in one atomic script. On a miss the inner store is read and
+the value is cached only if those generations have not moved meanwhile (``generations``).
 
-Every write through this store moves its table to a new generation after the inner write
-and before returning, so a read that starts after a write returns, on any instance,
-misses the old keys. Writes by anyone else reach the cache through the store's change
-stream (``feed``). ``changes()`` passes the inner stream through, invalidating each
-change's table before yielding it, so a consumer told of a change never re-reads it stale.
+Every write through this store moves its table's and its record's generations after the
+inner write and before returning, so a read that starts after a write returns, on any
+instance, misses the old keys. Writes by anyone else reach the cache through the store's
+change stream (``feed``). ``changes()`` passes the inner stream through, invalidating each
+change before yielding it, so a consumer told of a change never re-reads it stale.
 
 When Valkey is down or slow, reads go to the inner store, writes still succeed, and the
-cache serves again only after a recovery has moved every table to a new generation
-(``health``).
+cache serves again only after a recovery has moved every generation (``health``).
 """
 
 from __future__ import annotations
@@ -80,18 +79,24 @@ class CachingStore(Store):
 
     # -- reads ----------------------------------------------------------------------------
     async def get(self, table: str, record_id: str) -> Record:
-        return await self._cached(table, "get", (record_id,), lambda: self.inner.get(table, record_id))
+        gens = self.gens.of_record(table, record_id)
+        return await self._cached(table, gens, "get", (record_id,), lambda: self.inner.get(table, record_id))
 
     async def find(self, table: str, field: str, value: Any) -> Record | None:
-        return await self._cached(table, "find", (field, value), lambda: self.inner.find(table, field, value))
+        gens = self.gens.of_table(table)
+        return await self._cached(table, gens, "find", (field, value), lambda: self.inner.find(table, field, value))
 
     async def list(self, table: str, query: Query) -> list[Record]:
-        return await self._cached(table, "list", (query,), lambda: self.inner.list(table, query))
+        gens = self.gens.of_table(table)
+        return await self._cached(table, gens, "list", (query,), lambda: self.inner.list(table, query))
 
     async def count(self, table: str, equals: dict[str, Any]) -> int:
-        return await self._cached(table, "count", (equals,), lambda: self.inner.count(table, equals))
+        gens = self.gens.of_table(table)
+        return await self._cached(table, gens, "count", (equals,), lambda: self.inner.count(table, equals))
 
-    async def _cached(self, table: str, op: str, args: tuple[Any, ...], read: Callable[[], Awaitable[T]]) -> T:
+    async def _cached(
+        self, table: str, gens: list[str], op: str, args: tuple[Any, ...], read: Callable[[], Awaitable[T]]
+    ) -> T:
         counters = self.health.counters
         spec = TABLES.get(table)
         if spec is None or not self.health.serving:
@@ -99,7 +104,7 @@ class CachingStore(Store):
             return await read()
         try:
             digest = codec.digest(*args)
-            gen, data = await self.gens.lookup(table, op, digest)
+            tag, data = await self.gens.lookup(table, gens, op, digest)
         except TypeError:  # arguments we cannot key exactly
             counters.bypassed += 1
             return await read()
@@ -113,21 +118,24 @@ class CachingStore(Store):
         counters.misses += 1
         value = await read()
         with contextlib.suppress(TypeError):  # a value we cannot round-trip exactly stays uncached
-            await self._store(table, gen, op, digest, codec.dump(spec, value))
+            await self._store(table, gens, tag, op, digest, codec.dump(spec, value))
         return value
 
-    async def _store(self, table: str, gen: str, op: str, digest: str, data: bytes) -> None:
+    async def _store(self, table: str, gens: list[str], tag: str, op: str, digest: str, data: bytes) -> None:
         try:
-            await self.gens.store_if_current(table, gen, op, digest, data)
+            await self.gens.store_if_current(table, gens, tag, op, digest, data)
         except CACHE_ERRORS as exc:
             self.health.error(exc, "caching")
 
     # -- writes ---------------------------------------------------------------------------
     async def insert(self, table: str, record: Record) -> Record:
+        record_id = record.get("id")
         try:
-            return await self.inner.insert(table, record)
+            saved = await self.inner.insert(table, record)
+            record_id = saved["id"]
+            return saved
         finally:  # also after a failure: an unknown outcome may still have committed
-            await self._invalidate(table)
+            await self._invalidate(table, record_id)
 
     async def update(
         self, table: str, record_id: str, changes: Record, *, expected_version: int | None = None, replace: bool = False
@@ -135,51 +143,51 @@ class CachingStore(Store):
         try:
             return await self.inner.update(table, record_id, changes, expected_version=expected_version, replace=replace)
         finally:
-            await self._invalidate(table)
+            await self._invalidate(table, record_id)
 
     async def delete(self, table: str, record_id: str, *, expected_version: int | None = None) -> Record:
         try:
             return await self.inner.delete(table, record_id, expected_version=expected_version)
         finally:
-            await self._invalidate(table)
+            await self._invalidate(table, record_id)
 
     # -- invalidation ---------------------------------------------------------------------
-    async def _invalidate(self, table: str) -> None:
+    async def _invalidate(self, table: str, record_id: str | None) -> None:
         """A write's own invalidation: always tried, even while the cache is down, so that
         other instances that can still reach Valkey see the write at once."""
-        await self._bump([table])
+        await self._bump(self.gens.of_write(table, record_id))
 
-    async def _invalidate_seen(self, table: str) -> None:
+    async def _invalidate_seen(self, change: Change) -> None:
         """A change seen on a stream. While the cache is down it is not tried (a blackholed
-        Valkey would stall the stream); the recovery, which moves every table, must then
-        run again, so it is told as if the call had failed."""
+        Valkey would stall the stream); the recovery, which moves every generation, must
+        then run again, so it is told as if the call had failed."""
         if self.health.valkey_ok:
-            await self._bump([table])
+            await self._bump(self.gens.of_write(change.table, change.id))
         else:
             self.health.failed.set()
 
     async def _invalidate_all_seen(self) -> None:
         if self.health.valkey_ok:
-            await self._bump(TABLES)
+            await self._bump(self.gens.of_everything(TABLES))
         else:
             self.health.failed.set()
 
-    async def _bump(self, tables: Iterable[str]) -> None:
+    async def _bump(self, gens: list[str]) -> None:
         try:
-            await self.gens.bump(tables)
+            await self.gens.bump(gens)
             self.health.counters.invalidations += 1
         except CACHE_ERRORS as exc:
             self.health.error(exc, "invalidating")
 
     async def _recover(self) -> None:
-        await self.gens.bump(TABLES)
+        await self.gens.bump(self.gens.of_everything(TABLES))
 
     # -- change stream and history --------------------------------------------------------
     async def changes(self, tables: Iterable[str] | None = None, *, include_initial: bool = False) -> AsyncIterator[StreamItem]:
         async with contextlib.aclosing(self.inner.changes(tables, include_initial=include_initial)) as stream:
             async for item in stream:
                 if isinstance(item, Change) and item.type != "initial":
-                    await self._invalidate_seen(item.table)
+                    await self._invalidate_seen(item)
                 elif isinstance(item, StreamState) and item.state == "resync":
                     await self._invalidate_all_seen()
                 yield item
