@@ -89,7 +89,7 @@ async def test_list_appointments_by_doctor_and_by_patient(clinic):
 
 
 async def test_list_appointments_by_status(clinic):
-    await clinic.hub.services.appointments.update(SYSTEM, clinic.own_appointment["id"], {"status": "cancelled"})
+    await clinic.hub.store.update("appointments", clinic.own_appointment["id"], {"status": "cancelled"})
     client = await clinic.connect("reception", "/appointments")
     found = (await call(client, "/appointments", "list", {"status": "cancelled"}))["data"]
     assert [a["id"] for a in found] == [clinic.own_appointment["id"]]
