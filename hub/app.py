@@ -14,6 +14,7 @@ from hub.http.errors import error_middleware
 from hub.http.health import health_routes
 from hub.http.openapi import openapi_routes
 from hub.http.records import record_routes
+from hub.http.webclient import webclient_routes
 from hub.keys import config_key, first_admin_password_key, services_key, store_key, tokens_key
 from hub.realtime.server import setup_realtime
 from hub.services.registry import create_services
@@ -54,6 +55,6 @@ def create_app(config: Config) -> web.Application:
     app[services_key] = create_services(store, config)
     app.cleanup_ctx.append(store_ctx_for(store))
     app.cleanup_ctx.append(first_run_ctx)
-    app.router.add_routes(health_routes() + auth_routes() + record_routes() + openapi_routes())
+    app.router.add_routes(health_routes() + auth_routes() + record_routes() + openapi_routes() + webclient_routes())
     setup_realtime(app)
     return app
