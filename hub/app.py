@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from hub.auth.throttle import create_login_throttle
 from hub.auth.tokens import TokenService
 from hub.config import Config
 from hub.http.auth import auth_routes
@@ -15,7 +16,7 @@ from hub.http.health import health_routes
 from hub.http.openapi import openapi_routes
 from hub.http.records import record_routes
 from hub.http.webclient import webclient_routes
-from hub.keys import config_key, first_admin_password_key, services_key, store_key, tokens_key
+from hub.keys import config_key, first_admin_password_key, services_key, store_key, throttle_key, tokens_key
 from hub.realtime.server import setup_realtime
 from hub.services.registry import create_services
 from hub.store.factory import create_store, store_ctx_for
@@ -44,6 +45,12 @@ async def first_run_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def limits_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The login throttle's Valkey connection."""
+    yield
+    await app[throttle_key].close()
+
+
 def create_app(config: Config) -> web.Application:
     if not config.jwt_secret:
         raise ValueError("create_app needs a JWT secret; load_config + with_development_secret provide one")
@@ -53,8 +60,10 @@ def create_app(config: Config) -> web.Application:
     app[store_key] = store
     app[tokens_key] = create_token_service(config)
     app[services_key] = create_services(store, config)
+    app[throttle_key] = create_login_throttle(config)
     app.cleanup_ctx.append(store_ctx_for(store))
     app.cleanup_ctx.append(first_run_ctx)
+    app.cleanup_ctx.append(limits_ctx)
     app.router.add_routes(health_routes() + auth_routes() + record_routes() + openapi_routes() + webclient_routes())
     setup_realtime(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socketio
 from aiohttp import web
 
+from hub.auth.throttle import LoginThrottle
 from hub.auth.tokens import TokenService
 from hub.realtime.pump import ChangePump
 from hub.realtime.registry import SubscriptionRegistry
@@ -22,3 +23,4 @@ first_admin_password_key = web.AppKey("first_admin_password", str)
 registry_key = web.AppKey("registry", SubscriptionRegistry)
 sessions_key = web.AppKey("sessions", SocketSessions)
 pump_key = web.AppKey("pump", ChangePump)
+throttle_key = web.AppKey("login_throttle", LoginThrottle)

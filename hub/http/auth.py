@@ -6,9 +6,9 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from hub.auth.permissions import require
-from hub.errors import Malformed
+from hub.errors import Malformed, Unauthorized
 from hub.http.requests import json_body, json_response, principal
-from hub.keys import services_key, tokens_key
+from hub.keys import config_key, services_key, throttle_key, tokens_key
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -27,10 +27,21 @@ async def _credentials(request: web.Request) -> tuple[object, object]:
 
 
 async def login(request: web.Request) -> web.Response:
+    """Throttled per account and per address (hub.auth.throttle): 429 + Retry-After while locked."""
     email, password = await _credentials(request)
-    user = await request.app[services_key].users.authenticate(email, password)
+    throttle = request.app[throttle_key]
+    await throttle.check(email, request.remote)
+    try:
+        user = await request.app[services_key].users.authenticate(email, password)
+    except Unauthorized:
+        await throttle.failed(email, request.remote)
+        raise
+    await throttle.succeeded(email)
     token, lifetime = request.app[tokens_key].issue(user["id"], user["role"], sv=user.get("session_version", 0))
-    return json_response({"access_token": token, "token_type": "bearer", "expires_in": lifetime})
+    idle = request.app[config_key].staff_idle_minutes if user["role"] != "display" else 0
+    return json_response(
+        {"access_token": token, "token_type": "bearer", "expires_in": lifetime, "idle_logoff_minutes": idle or None}
+    )
 
 
 async def register(request: web.Request) -> web.Response:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hub.errors import HubError
+from hub.errors import HubError, RateLimited
 
 log = logging.getLogger("hub.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -37,6 +38,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         response = web.json_response({"error": exc.to_payload()}, status=exc.status)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
         return response
     except web.HTTPException as exc:
         if exc.status < 400:

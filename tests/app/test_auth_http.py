@@ -11,8 +11,9 @@ async def test_login_json_right_credentials_returns_bearer_token(hub):
     resp = await login(hub, "desk@clinic.test", PASSWORD)
     assert resp.status == 200
     body = await resp.json()
-    assert set(body) == {"access_token", "token_type", "expires_in"}
+    assert set(body) == {"access_token", "token_type", "expires_in", "idle_logoff_minutes"}
     assert body["token_type"] == "bearer"
+    assert body["idle_logoff_minutes"] == 15
     assert body["expires_in"] == 3600
     claims = jwt.decode(body["access_token"], TEST_SECRET, algorithms=["HS256"], audience="clinic-hub")
     assert claims["sub"] == user["id"]
