@@ -25,6 +25,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "appointments": {"create": STAFF, "read": STAFF, "update": STAFF, "delete": DESK},
     "users": {"create": ADMIN, "read": ADMIN, "update": ADMIN, "delete": ADMIN},
     "queue": {"read": STAFF | {"display"}},
+    "audit": {"read": ADMIN},
 }
 
 # Fields a role may write on a record it may update; None means any field.
@@ -38,6 +39,7 @@ class Principal:
     doctor_id: str | None = None
     token_id: str = ""
     expires_at: int = 0
+    client: str | None = None  # the caller's address, when known (recorded in the audit trail)
 
     @property
     def sees_medical_history(self) -> bool:
