@@ -104,17 +104,15 @@ async def test_appointments_create_without_status_is_scheduled(clinic):
     assert stored["status"] == "scheduled"
 
 
-@pytest.mark.parametrize("namespace", ["/patients", "/doctors", "/appointments"])
-@pytest.mark.parametrize("event", ["get", "update", "delete"])
-async def test_record_event_unknown_id_is_not_found_and_writes_nothing(clinic, namespace, event):
+@pytest.mark.parametrize("namespace, change", [("/patients", {"first_name": "X"}), ("/doctors", {"room": "X"}),
+                                               ("/appointments", {"notes": "x"})])
+async def test_record_event_unknown_id_is_not_found_and_writes_nothing(clinic, subtests, namespace, change):
     client = await clinic.connect("admin", namespace)
     before = await dump(clinic.hub)
-    payload = {"id": "no-such-id"} if event != "update" else {"id": "no-such-id", "data": {"notes": "x"}}
-    if namespace == "/patients" and event == "update":
-        payload["data"] = {"first_name": "X"}
-    if namespace == "/doctors" and event == "update":
-        payload["data"] = {"room": "X"}
-    refused(await call(client, namespace, event, payload), "not_found")
+    for event in ("get", "update", "delete"):
+        with subtests.test(event=event):
+            payload = {"id": "no-such-id", "data": change} if event == "update" else {"id": "no-such-id"}
+            refused(await call(client, namespace, event, payload), "not_found")
     assert await dump(clinic.hub) == before
 
 
