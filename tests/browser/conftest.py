@@ -37,6 +37,7 @@ class Screens:
         context = await self.browser.new_context(
             base_url=self.base_url, timezone_id=CLINIC_TZ, locale="es-ES", viewport={"width": 1280, "height": 900}
         )
+        context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda exc: self.errors.append(f"{path}: page error: {exc}"))

@@ -50,3 +50,11 @@ export function watchDay(onNewDay) {
   document.addEventListener("visibilitychange", check);
   return () => today;
 }
+
+// "jueves, 3 de diciembre de 2026" for a YYYY-MM-DD, in the page's language.
+export function longDate(isoDate, language) {
+  const [year, month, day] = isoDate.split("-").map(Number);
+  const noonUtc = new Date(Date.UTC(year, month - 1, day, 12));
+  return new Intl.DateTimeFormat(language, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" })
+    .format(noonUtc);
+}

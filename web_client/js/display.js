@@ -93,6 +93,7 @@ function render() {
       el("span", { class: "latest-room" }, latest.room || ""),
       el("span", { class: "latest-doctor" }, latest.doctor || ""));
   });
+  show($(".recent-heading"), earlier.length > 0);
   rerender($("#recent-calls"), (list) => {
     for (const item of earlier.slice(0, RECENT_CALLS)) {
       list.append(el("li", { dataset: { ticket: item.ticket } },

@@ -2,11 +2,11 @@
 // list, call next / recall / start / complete / no-show, and the medical history.
 
 import { request, staffToken } from "./api.js";
-import { clinicDate, clinicTime, loadClinicZone, watchDay } from "./clock.js";
+import { clinicDate, clinicTime, loadClinicZone, longDate, watchDay } from "./clock.js";
 import { Directory } from "./directory.js";
 import { HistoryPanel } from "./doctor-history.js";
 import { $, el, rerender, show } from "./dom.js";
-import { applyI18n, mountLanguageSwitch, onLanguageChange, t } from "./i18n.js";
+import { applyI18n, language, mountLanguageSwitch, onLanguageChange, t } from "./i18n.js";
 import { LiveConnection, LiveView } from "./live.js";
 import { StaffSession } from "./session.js";
 import { ConnectionStatus } from "./status.js";
@@ -51,6 +51,7 @@ function actionButton(a, action, key, cls = "") {
 }
 
 function render() {
+  $("#today-date").textContent = `· ${longDate(agenda.filter.date, language())}`;
   const items = [...agenda.items.values()].sort(byStart);
   const now = Date.now();
   rerender($("#doctor-agenda"), (body) => {
@@ -62,8 +63,8 @@ function render() {
         el("td", {}, a.reason),
         el("td", {}, el("span", { class: `badge badge-${a.status}` }, t(`status.${a.status}`))),
         el("td", { class: "ticket" }, a.ticket || ""),
-        el("td", { class: "actions" }, actionButton(a, "history", "doctor.history"),
-          NO_SHOW_FROM.has(a.status) && actionButton(a, "no_show", "doctor.noShow"))));
+        el("td", {}, el("div", { class: "actions-row" }, actionButton(a, "history", "doctor.history"),
+          NO_SHOW_FROM.has(a.status) && actionButton(a, "no_show", "doctor.noShow")))));
     }
   });
   show($("#agenda-empty"), agenda.synced && !items.length);
@@ -130,7 +131,6 @@ async function start(user) {
   directory = new Directory(patients);
   directory.onUpdate(render);
   history = new HistoryPanel({ connection: patients });
-  $("#today-date").textContent = clinicDate();
   agenda = new LiveView(appointments, { doctor_id: doctorId, date: clinicDate() }, {
     onReset: render, onSynced: render,
     onChange: (event) => {
@@ -138,10 +138,8 @@ async function start(user) {
       render();
     },
   });
-  watchDay((today) => {
-    $("#today-date").textContent = today;
-    agenda.setFilter({ doctor_id: doctorId, date: today });
-  });
+  render();
+  watchDay((today) => agenda.setFilter({ doctor_id: doctorId, date: today }));
   $("#call-next").addEventListener("click", callNext);
   onLanguageChange(render);
   history.restoreDraft();

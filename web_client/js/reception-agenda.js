@@ -74,7 +74,7 @@ export class AgendaPanel {
       el("td", {}, a.reason),
       el("td", {}, el("span", { class: `badge badge-${a.status}` }, t(`status.${a.status}`)), a.forced ? ` ${t("agenda.forced")}` : ""),
       el("td", { class: "ticket" }, a.ticket || ""),
-      el("td", { class: "actions" }, this.actions(a, name)));
+      el("td", {}, el("div", { class: "actions-row" }, this.actions(a, name))));
   }
 
   actions(a, name) {
