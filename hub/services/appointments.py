@@ -13,7 +13,7 @@ from hub.domain.queries import AppointmentListSchema
 from hub.domain.queue import QueueItemSchema, QueueItemWithInitialsSchema
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.services import capacity
-from hub.services.records import UPDATE_RETRIES, RecordService
+from hub.services.records import UPDATE_RETRIES, RecordService, retry_pause
 from hub.services.validation import load
 from hub.store.base import Record
 from hub.store.query import Query, Range
@@ -143,6 +143,7 @@ class AppointmentService(RecordService):
             saved = await self._write(current, data, replace, force, version, last=attempt == UPDATE_RETRIES - 1)
             if saved is not None:
                 return self.present(principal, saved)
+            await retry_pause(attempt)
         raise AssertionError("unreachable")
 
     async def _write(self, current: Record, data: Record, replace: bool, force: bool, version: int | None, last: bool) -> Record | None:
@@ -155,7 +156,8 @@ class AppointmentService(RecordService):
         fresh = [k for k in claims if k not in current.get("_claims", [])]
         try:
             saved = await self.store.update(
-                self.table, current["id"], merged, expected_version=version or current["version"], replace=True
+                self.table, current["id"], merged, replace=True,
+                expected_version=current["version"] if version is None else version,  # If-Match: 0 must not match
             )
         except Conflict as exc:
             await capacity.release(self.store, fresh, current["id"])
@@ -169,7 +171,8 @@ class AppointmentService(RecordService):
         require(principal, self.table, "delete")
         record = await self.store.get(self.table, record_id)
         self.check_read(principal, record)
-        removed = await self.store.delete(self.table, record_id, expected_version=version or record["version"])
+        expected = record["version"] if version is None else version
+        removed = await self.store.delete(self.table, record_id, expected_version=expected)
         await capacity.release(self.store, list(removed.get("_claims", [])), record_id)
         return self.present(principal, removed)
 

@@ -25,6 +25,11 @@ UPDATE_RETRIES = 8
 RETRY_JITTER_SECONDS = 0.005  # writers that lost the race re-read at different moments
 
 
+async def retry_pause(attempt: int) -> None:
+    """A short, growing, jittered wait before an unversioned write re-reads and tries again."""
+    await asyncio.sleep(random.uniform(0, RETRY_JITTER_SECONDS) * (attempt + 1))
+
+
 @dataclasses.dataclass
 class RecordService:
     store: Store
@@ -114,7 +119,7 @@ class RecordService:
             except Conflict as exc:
                 if exc.code != "version_conflict" or version is not None or attempt == UPDATE_RETRIES - 1:
                     raise
-                await asyncio.sleep(random.uniform(0, RETRY_JITTER_SECONDS) * (attempt + 1))
+                await retry_pause(attempt)
                 continue
             return self.present(principal, saved)
         raise AssertionError("unreachable")

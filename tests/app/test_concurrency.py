@@ -71,3 +71,13 @@ async def test_concurrent_updates_without_version_all_apply_in_turn(clinic):
     assert all(a["ok"] for a in acks), acks
     assert sorted(a["data"]["version"] for a in acks) == list(range(2, 14))
 
+
+
+async def test_concurrent_appointment_updates_without_version_all_apply_in_turn(clinic):
+    client = await clinic.connect("reception", "/appointments")
+    aid = clinic.own_appointment["id"]
+    acks = await asyncio.gather(*(
+        call(client, "/appointments", "update", {"id": aid, "data": {"notes": f"Nota {i}"}}) for i in range(12)
+    ))
+    assert all(a["ok"] for a in acks), [a for a in acks if not a["ok"]]
+    assert sorted(a["data"]["version"] for a in acks) == list(range(2, 14))

@@ -81,12 +81,17 @@ async def test_rest_write_with_stale_if_match_is_409_and_writes_nothing(clinic, 
     assert await dump(clinic.hub) == before
 
 
-@pytest.mark.parametrize("value", ["0", "-1"])
-async def test_rest_write_with_if_match_below_one_is_409(clinic, value):
-    status, body = await send(clinic, "PATCH", f"/doctors/{clinic.doctor['id']}", json={"room": "Z"},
-                              headers={"If-Match": value})
-    assert status == 409, body
-    assert (await clinic.hub.store.get("doctors", clinic.doctor["id"]))["version"] == 1
+@pytest.mark.parametrize("resource", ["doctors", "appointments", "patients"])
+async def test_rest_write_with_if_match_below_one_is_409(clinic, subtests, resource):
+    record = {"doctors": clinic.doctor, "appointments": clinic.own_appointment, "patients": clinic.patient}[resource]
+    change = {"doctors": {"room": "Z"}, "appointments": {"notes": "Z"}, "patients": {"phone": "+34 600 000 001"}}[resource]
+    before = await dump(clinic.hub)
+    for method, value in (("PATCH", "0"), ("PATCH", "-1"), ("DELETE", "0")):
+        with subtests.test(method=method, value=value):
+            status, body = await send(clinic, method, f"/{resource}/{record['id']}", json=change if method == "PATCH" else None,
+                                      headers={"If-Match": value})
+            assert status == 409, body
+    assert await dump(clinic.hub) == before
 
 
 async def test_rest_write_with_non_numeric_if_match_is_422(clinic):
