@@ -9,11 +9,14 @@ Normalization removes spaces, dots and hyphens and upper-cases, so ``12345678-z`
 from __future__ import annotations
 
 import re
+import unicodedata
 
 CHECK_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-DNI = re.compile(r"^(\d{8})([A-Z])$")
-NIE = re.compile(r"^([XYZ])(\d{7})([A-Z])$")
-GENERIC = re.compile(r"^[A-Z0-9]{4,20}$")
+# ASCII only: in Python, \d also matches other scripts' digits, which would store the same
+# person under a second "canonical" form.
+DNI = re.compile(r"^(\d{8})([A-Z])$", re.ASCII)
+NIE = re.compile(r"^([XYZ])(\d{7})([A-Z])$", re.ASCII)
+GENERIC = re.compile(r"^[A-Z0-9]{4,20}$", re.ASCII)
 SEPARATORS = re.compile(r"[\s.\-/]+")
 
 
@@ -22,7 +25,8 @@ class NationalIdError(ValueError):
 
 
 def normalize(raw: str) -> str:
-    return SEPARATORS.sub("", raw).upper()
+    """NFKC first, so full-width ``１２３４５６７８Ｚ`` (phone keyboards, PDFs) becomes ``12345678Z``."""
+    return SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 
 def check_letter(number: int) -> str:

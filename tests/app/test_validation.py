@@ -187,7 +187,7 @@ async def test_patient_national_id_spellings_are_stored_canonical(hub, subtests)
 async def test_patient_second_create_of_same_person_is_a_conflict(clinic, subtests):
     client = await clinic.connect("reception", "/patients")
     before = await dump(clinic.hub)
-    for spelling in ("12345678Z", " 12345678z ", "12345678-z"):
+    for spelling in ("12345678Z", " 12345678z ", "12345678-z", "１２３４５６７８Ｚ"):
         with subtests.test(spelling=spelling):
             ack = await call(client, "/patients", "create", patient_data(national_id=spelling, first_name="Otro"))
             assert ack["ok"] is False

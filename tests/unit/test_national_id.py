@@ -61,3 +61,19 @@ def test_validate_generic_out_of_shape_is_refused_naming_formats(raw):
 
 def test_normalize_removes_separators_and_uppercases():
     assert normalize(" x.123-4567/l ") == "X1234567L"
+
+
+@pytest.mark.parametrize("raw", ["１２３４５６７８Ｚ", "１２３４５６７８z", "12345678Ｚ"])
+def test_validate_full_width_characters_normalize_to_the_ascii_form(raw):
+    assert validate(raw) == "12345678Z"
+
+
+@pytest.mark.parametrize("raw", ["١٢٣٤٥٦٧٨Z", "१२३४५६७८Z", "X١٢٣٤٥٦٧L"])
+def test_validate_digits_of_other_scripts_are_refused(raw):
+    with pytest.raises(NationalIdError):
+        validate(raw)
+
+
+def test_validate_other_script_digits_are_refused_by_generic_too():
+    with pytest.raises(NationalIdError):
+        validate("AB١٢٣٤٥٦", ("es", "generic"))
