@@ -19,7 +19,7 @@ from hub.domain.fields import Email, Text
 from hub.domain.patients import PHONE
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00 to 23:59.")
+HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 00:00 to 23:59.")  # ASCII digits only
 MAX_RANGES_PER_DAY = 6
 
 

@@ -71,6 +71,7 @@ DOCTOR_CASES = [
     ({"slot_minutes": 2}, "slot_minutes"), ({"capacity": 0}, "capacity"), ({"specialty": " "}, "specialty"),
     ({"room": "r" * 41}, "room"), ({"schedule": {"weekly": {"lunes": [["09:00", "14:00"]]}}}, "schedule"),
     ({"schedule": {"weekly": {"mon": [["9:00", "14:00"]]}}}, "schedule"),
+    ({"schedule": {"weekly": {"mon": [["0٩:00", "14:00"]]}}}, "schedule"),
     ({"schedule": {"weekly": {"mon": [["09:00", "14:00", "15:00"]]}}}, "schedule"),
     ({"schedule": {"weekly": {"mon": "09:00-14:00"}}}, "schedule"),
     ({"schedule": {"exceptions": [{"date": "24/12/2026", "ranges": []}]}}, "schedule"),

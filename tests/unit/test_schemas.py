@@ -119,6 +119,8 @@ def test_doctor_load_schedule_shape_is_accepted_including_midnight_ranges():
         ({"weekly": {"monday": [["09:00", "14:00"]]}}, "weekly"),
         ({"weekly": {"mon": [["9:00", "14:00"]]}}, "weekly"),
         ({"weekly": {"mon": [["09:00", "24:00"]]}}, "weekly"),
+        ({"weekly": {"mon": [["0٩:00", "14:00"]]}}, "weekly"),
+        ({"weekly": {"mon": [["09:00", "１4:00"]]}}, "weekly"),
         ({"weekly": {"mon": [["09:00"]]}}, "weekly"),
         ({"weekly": {"mon": [["09:00", "10:00", "11:00"]]}}, "weekly"),
         ({"weekly": {"mon": ["09:00-14:00"]}}, "weekly"),
