@@ -55,3 +55,12 @@ def test_bcrypt_itself_refuses_long_passwords_so_the_guard_is_needed():
     hashed = bcrypt.hashpw(b"x" * 10, bcrypt.gensalt(4))
     with pytest.raises(ValueError):
         bcrypt.checkpw(OVER_LIMIT.encode(), hashed)
+
+
+def test_hub_uses_bcrypt_directly_without_passlib():
+    import sys
+
+    import hub.app  # noqa: F401 - everything the hub loads
+    import hub.cli  # noqa: F401
+
+    assert "passlib" not in sys.modules
