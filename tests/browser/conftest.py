@@ -7,6 +7,7 @@ skipped with the reason in the summary; it never passes silently.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -71,6 +72,15 @@ async def login(page: Any, email: str, password: str = PASSWORD) -> None:
     await form.get_by_role("button", name="Entrar").click()
     await expect(page.locator("#app")).to_be_visible()
     await expect(page.locator("body")).to_have_attribute("data-connection", "online")
+
+
+async def until(predicate: Any, timeout: float = 5.0) -> None:
+    """Wait for a condition on what the test collected (frames, events)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition never became true")
+        await asyncio.sleep(0.05)
 
 
 async def screenshot(page: Any, name: str) -> Path:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import login
-from tests.browser.support import SYSTEM
+from tests.browser.conftest import login, screenshot
+from tests.browser.support import SYSTEM, at_today
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +57,63 @@ async def test_search_ignores_accents_and_case_and_a_created_patient_is_found(sc
     await page.get_by_label("Buscar paciente").fill("ALVAREZ")
     await expect(results).to_contain_text("Begoña Álvarez Ibáñez")
     await expect(results).to_contain_text("00000023T")
+
+
+async def test_overbooking_needs_the_checkbox_and_reschedule_and_cancel_reach_the_other_desk(screens, clinic):
+    await clinic.services.appointments.create(SYSTEM, {
+        "patient_id": clinic.patient["id"], "doctor_id": clinic.doctor["id"], "start": at_today("10:00"), "reason": "Ya citado"})
+    desk_a = await screens.staff("/reception", "reception", clinic)
+    desk_b = await screens.staff("/reception", "reception", clinic)
+    await desk_a.get_by_label("Buscar paciente").fill("12345678z")
+    await desk_a.get_by_role("button", name="Elegir para cita: José Ñúñez Peña").click()
+    booking = desk_a.locator("#booking-form")
+    await booking.get_by_label("Médico").select_option(label="Elena Ruiz · Cardiología")
+    await expect(booking.locator("#slot-status")).to_have_text("23 huecos libres.")
+    await expect(booking.locator("#slot-list").get_by_text("10:00", exact=True)).to_have_count(0)  # taken
+    await expect(booking.get_by_label("Hora de la sobrecita")).to_be_hidden()
+
+    await booking.get_by_role("checkbox", name="Sobrecita").check()
+    await booking.get_by_label("Hora de la sobrecita").fill("10:00")
+    await booking.get_by_label("Motivo").fill("Urgencia")
+    await booking.get_by_role("button", name="Reservar").click()
+    await expect(desk_a.locator("#booking-status")).to_have_text("Cita reservada: José Ñúñez Peña, 10:00, Elena Ruiz.")
+    row_b = desk_b.locator("#agenda-body tr", has_text="Urgencia")
+    await expect(row_b).to_contain_text("(sobrecita)")
+
+    await desk_a.get_by_role("button", name="Reprogramar: José Ñúñez Peña, 10:00").last.click()
+    await expect(desk_a.locator("#booking-mode")).to_contain_text("Reprogramando la cita de José Ñúñez Peña")
+    await expect(booking.get_by_label("Motivo")).to_have_value("Urgencia")
+    await booking.locator("#slot-list").get_by_text("12:00", exact=True).click()
+    await booking.get_by_role("button", name="Guardar el cambio de cita").click()
+    await expect(desk_a.locator("#booking-status")).to_have_text("Cita cambiada: José Ñúñez Peña, 12:00, Elena Ruiz.")
+    await expect(row_b).to_contain_text("12:00–12:30")
+    await expect(row_b).not_to_contain_text("(sobrecita)")
+
+    row_a = desk_a.locator("#agenda-body tr", has_text="Urgencia")
+    await row_a.get_by_role("button", name="Cancelar: José Ñúñez Peña, 12:00").click()
+    await row_a.get_by_role("button", name="Sí, cancelar la cita: José Ñúñez Peña, 12:00").click()
+    await expect(row_b).to_contain_text("Cancelada")
+    await expect(desk_a.locator("#slot-list").get_by_text("12:00", exact=True)).to_have_count(1)  # freed
+    [stored] = [a for a in await clinic.services.appointments.list(SYSTEM, {"doctor_id": clinic.doctor["id"]})
+                if a["reason"] == "Urgencia"]
+    assert (stored["status"], stored["forced"]) == ("cancelled", False)
+
+
+async def test_english_is_selectable_and_kept_and_the_login_works_from_the_keyboard(screens, clinic):
+    page = await screens.open("/reception")
+    await page.get_by_label("Idioma").select_option("en")
+    await expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    await page.reload()
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await expect(page.get_by_role("heading", name="Reception", exact=True)).to_be_visible()
+    await expect(page.locator("#login-email")).to_be_focused()
+    await page.keyboard.type(clinic.users["reception"]["email"])
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#connection")).to_have_text("Connected")
+    await expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
+    await page.keyboard.press("Tab")
+    outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus is visible
+    await screenshot(page, "reception-english")

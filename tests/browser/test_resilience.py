@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, until
 from tests.browser.support import SYSTEM, at_today
 
 pytestmark = pytest.mark.browser
@@ -119,3 +119,21 @@ async def test_expired_staff_session_returns_to_login_and_keeps_what_was_typed(s
     await expect(page.locator("body")).to_have_attribute("data-connection", "online")
     await expect(form.get_by_label("Apellidos")).to_have_value("Sin Guardar")
     await expect(page.locator("#booking-form").get_by_label("Motivo")).to_have_value("Motivo a medio escribir")
+
+
+async def test_display_given_a_new_token_before_expiry_refreshes_it_and_never_goes_offline(screens, clinic):
+    display = await screens.display(clinic.token("display", seconds=3))
+    frames = watch_frames(display)
+    await expect(display.locator("body")).to_have_attribute("data-connection", "online")
+    await display.evaluate(
+        "() => { window.seen = new Set(); new MutationObserver(() => seen.add(document.body.dataset.connection))"
+        ".observe(document.body, {attributes: true}); }")
+    admin_tab = await display.context.new_page()
+    await admin_tab.goto("/")
+    await admin_tab.evaluate("token => localStorage.setItem('clinicHub.displayToken', token)", clinic.token("display"))
+    await until(lambda: any('"expires_at"' in frame for frame in frames))  # `refresh` was acknowledged
+    await asyncio.sleep(7)  # past the first token's expiry and the hub's 5 s expiry sweep
+    waiting = await book_today(clinic, "10:00", "Revisión", check_in=True)
+    await expect(display.locator("#waiting-tickets")).to_have_text(waiting["ticket"])
+    assert await display.evaluate("[...seen]") in ([], ["online"])
+    await expect(display.locator("#banner")).to_be_hidden()

@@ -16,7 +16,7 @@ export class AgendaPanel {
     this.doctor = $("#agenda-doctor");
     this.date.value = clinicDate();
     this.view = new LiveView(connection, this.filter(), {
-      onReset: () => this.render(), onChange: () => this.render(), onError: (error) => this.showError(error),
+      onReset: () => this.render(), onChange: () => this.render(), onSynced: () => this.render(), onError: (error) => this.showError(error),
     });
     this.date.addEventListener("change", () => this.refilter());
     this.doctor.addEventListener("change", () => this.refilter());

@@ -41,6 +41,7 @@ export class BookingPanel {
     this.renderForce();
     this.renderMode();
     this.renderPatient();
+    this.renderSlots();
   }
 
   relabel() {
