@@ -8,6 +8,8 @@ so it is answered like any wrong password, without handing it to bcrypt (which r
 from __future__ import annotations
 
 import asyncio
+import functools
+import secrets
 
 import bcrypt
 
@@ -49,9 +51,14 @@ async def hash_password(password: str, rounds: int) -> str:
     return await asyncio.to_thread(_hash, password, rounds)
 
 
-async def check_password(password: str, hashed: str | None) -> bool:
-    return await asyncio.to_thread(_check, password, hashed or DUMMY_HASH)
+async def check_password(password: str, hashed: str | None, rounds: int = 12) -> bool:
+    """Without a stored hash (unknown email) a dummy one at the configured cost is checked,
+    so the answer takes as long as for a known email with a wrong password."""
+    if not hashed:
+        hashed = await asyncio.to_thread(dummy_hash, rounds)
+    return await asyncio.to_thread(_check, password, hashed)
 
 
-# Checked against when the email is unknown, so both answers take the same time.
-DUMMY_HASH = "$2b$12$UziVpi8p0QUxfB0toQuUvOE5vkOoQrcgu2gxQIeQV0lmrjkBTzbJy"
+@functools.cache
+def dummy_hash(rounds: int) -> str:
+    return _hash(secrets.token_urlsafe(16), rounds)

@@ -68,7 +68,8 @@ class UserService(RecordService):
         if not isinstance(email, str) or not isinstance(password, str):
             raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
         user = await self.store.find(self.table, "email", email.strip().lower())
-        ok = await passwords.check_password(password, user.get("password_hash") if user else None)
+        stored = user.get("password_hash") if user else None
+        ok = await passwords.check_password(password, stored, self.config.bcrypt_rounds)
         if not (ok and user and user.get("active", True)):
             raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
         return user

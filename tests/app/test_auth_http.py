@@ -222,3 +222,25 @@ async def test_login_unreadable_form_body_is_400_not_500(hub):
         resp = await hub.http.post(f"{hub.url}/auth/login", data=raw, headers={"Content-Type": content_type})
         assert resp.status == 400, (raw, await resp.text())
         assert (await resp.json())["error"]["code"] == "malformed"
+
+
+async def test_login_unknown_email_takes_as_long_as_a_wrong_password(start_hub, tmp_path):
+    """The dummy hash checked for unknown emails has the configured cost (here 6, not the default 12)."""
+    import time
+
+    from tests.conftest import make_config
+
+    hub = await start_hub(make_config(tmp_path, HUB_BCRYPT_ROUNDS="6"))
+    await hub.user("reception", email="desk@clinic.test")
+
+    async def fastest(email):
+        times = []
+        for _ in range(3):
+            began = time.perf_counter()
+            assert (await login(hub, email, "wrong-password-123")).status == 401
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    known, unknown = await fastest("desk@clinic.test"), await fastest("nobody@clinic.test")
+    assert unknown < 4 * known + 0.02, (known, unknown)
+    assert known < 4 * unknown + 0.02, (known, unknown)

@@ -43,12 +43,15 @@ async def test_check_password_over_72_bytes_is_false_not_an_error():
 
 
 async def test_check_password_without_hash_is_false_using_the_dummy_hash():
-    assert not await check_password("anything-at-all", None)
-    assert not await check_password("anything-at-all", "")
+    assert not await check_password("anything-at-all", None, 4)
+    assert not await check_password("anything-at-all", "", 4)
 
 
-def test_dummy_hash_is_a_well_formed_bcrypt_hash():
-    assert bcrypt.checkpw(b"not-the-password", passwords.DUMMY_HASH.encode()) is False
+@pytest.mark.parametrize("rounds", [4, 5])
+def test_dummy_hash_is_well_formed_at_the_configured_cost(rounds):
+    hashed = passwords.dummy_hash(rounds)
+    assert hashed.startswith(f"$2b${rounds:02d}$")
+    assert bcrypt.checkpw(b"not-the-password", hashed.encode()) is False
 
 
 def test_bcrypt_itself_refuses_long_passwords_so_the_guard_is_needed():
