@@ -99,6 +99,15 @@ class RethinkServer:
         """SIGSTOP: the server keeps its sockets open but answers nothing."""
         if self.process is not None:
             self.process.send_signal(signal.SIGSTOP)
+            self._wait_state("T")
+
+    def _wait_state(self, state: str, timeout: float = 5) -> None:
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status")
+        deadline = time.monotonic() + timeout
+        while f"State:\t{state}" not in status.read_text():
+            assert time.monotonic() < deadline, f"rethinkdb did not reach state {state}"
+            time.sleep(0.01)
 
     def resume(self) -> None:
         if self.process is not None:

@@ -43,14 +43,22 @@ def rethinkdb_target_or_skip(request: pytest.FixtureRequest, rethinkdb: RethinkT
     return rethinkdb
 
 
-async def drop_database(url: str) -> None:
+async def run_raw(url: str, query: Any) -> Any:
+    """Run one query on a connection of its own: an admin script, not the hub."""
     settings = parse_url(url)
     conn = await asyncio.wait_for(r.connect(**settings.connect_kwargs()), 10)
     try:
-        query = r.branch(r.db_list().contains(settings.db), r.db_drop(settings.db), None)
-        await asyncio.wait_for(query.run(conn), 60)
+        result = await asyncio.wait_for(query.run(conn), 60)
+        if hasattr(result, "__aiter__"):
+            return [item async for item in result]
+        return result
     finally:
         await conn.close(noreply_wait=False)
+
+
+async def drop_database(url: str) -> None:
+    db = parse_url(url).db
+    await run_raw(url, r.branch(r.db_list().contains(db), r.db_drop(db), None))
 
 
 @dataclasses.dataclass

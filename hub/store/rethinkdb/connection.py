@@ -18,7 +18,8 @@ import contextlib
 import dataclasses
 import logging
 import random
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from rethinkdb.errors import ReqlAvailabilityError, ReqlDriverError, ReqlError, ReqlRuntimeError
 
@@ -27,6 +28,7 @@ from hub.store.rethinkdb.reql import RUN_OPTIONS, r
 from hub.store.rethinkdb.settings import Settings
 
 log = logging.getLogger("hub.store.rethinkdb")
+T = TypeVar("T")
 
 # What a lost connection or an unreachable server looks like, from connect or a query.
 CONNECTION_ERRORS = (ReqlDriverError, OSError, TimeoutError)
@@ -46,10 +48,17 @@ class Backoff:
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 
 
+async def within(seconds: float, awaitable: Awaitable[T]) -> T:
+    """``awaitable`` or TimeoutError after ``seconds``. (asyncio.timeout, not wait_for:
+    Python 3.11's wait_for can swallow a cancellation that coincides with its timeout.)"""
+    async with asyncio.timeout(seconds):
+        return await awaitable
+
+
 async def close_quietly(conn: Any, timeout: float = 2.0) -> None:
     """Close without waiting on the server (a dead one never answers noreply_wait)."""
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(conn.close(noreply_wait=False), timeout)
+        await within(timeout, conn.close(noreply_wait=False))
 
 
 async def _execute(query: Any, conn: Any) -> Any:
@@ -68,8 +77,7 @@ class Connection:
         self.backoff = backoff or Backoff()
         self._conn: Any = None
         self._ready = asyncio.Event()
-        self._lost = asyncio.Event()
-        self._lost_reason = ""
+        self._lost: str | None = None  # why the current connection was given up
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -78,13 +86,13 @@ class Connection:
 
     async def dial(self) -> Any:
         """A new driver connection, or an exception within ``timeout``."""
-        return await asyncio.wait_for(r.connect(**self.settings.connect_kwargs()), self.settings.timeout)
+        return await within(self.settings.timeout, r.connect(**self.settings.connect_kwargs()))
 
     async def start(self, wait: float) -> None:
         """Start the supervisor; raise Unavailable if not connected within ``wait`` seconds."""
         self._task = asyncio.create_task(self._supervise(), name="rethinkdb-connection")
         try:
-            await asyncio.wait_for(self._ready.wait(), wait)
+            await within(wait, self._ready.wait())
         except TimeoutError:
             await self.stop()
             raise Unavailable(f"Could not connect to RethinkDB at {self.settings.target}.") from None
@@ -97,8 +105,7 @@ class Connection:
             self._task = None
 
     def mark_lost(self, reason: str) -> None:
-        self._lost_reason = reason
-        self._lost.set()
+        self._lost = reason
 
     async def _supervise(self) -> None:
         attempt = 0
@@ -117,7 +124,7 @@ class Connection:
 
     async def _serve(self, conn: Any) -> None:
         self._conn = conn
-        self._lost.clear()
+        self._lost = None
         self._ready.set()
         try:
             reason = await self._watch(conn)
@@ -131,14 +138,14 @@ class Connection:
         loop = asyncio.get_running_loop()
         next_beat = loop.time() + self.heartbeat
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._lost.wait(), self.poll_seconds)
-                return self._lost_reason
+            await asyncio.sleep(self.poll_seconds)
+            if self._lost is not None:
+                return self._lost
             if not conn.is_open():
                 return "closed by the server or the network"
             if loop.time() >= next_beat:
                 try:
-                    await asyncio.wait_for(_execute(r.expr(1), conn), self.settings.timeout)
+                    await within(self.settings.timeout, _execute(r.expr(1), conn))
                 except (*CONNECTION_ERRORS, ReqlRuntimeError) as exc:
                     return f"heartbeat failed: {exc!r}"
                 next_beat = loop.time() + self.heartbeat
@@ -149,7 +156,7 @@ class Connection:
         if conn is None or not conn.is_open():
             raise Unavailable(UNAVAILABLE_MESSAGE)
         try:
-            return await asyncio.wait_for(_execute(query, conn), timeout or self.settings.timeout)
+            return await within(timeout or self.settings.timeout, _execute(query, conn))
         except TimeoutError as exc:
             self.mark_lost("a request timed out")
             raise Unavailable(UNAVAILABLE_MESSAGE) from exc

@@ -23,7 +23,7 @@ from typing import Any
 
 from hub.store.changes import Change, StreamItem, StreamState
 from hub.store.rethinkdb import codec
-from hub.store.rethinkdb.connection import Backoff, Connection, close_quietly
+from hub.store.rethinkdb.connection import Backoff, Connection, close_quietly, within
 from hub.store.rethinkdb.reql import RUN_OPTIONS, r
 from hub.store.tables import spec_for
 
@@ -55,7 +55,7 @@ class FeedSet:
             feed = self.db.table(table).changes(
                 include_types=True, include_states=True, include_initial=self.include_initial, squash=False
             )
-            cursor = await asyncio.wait_for(feed.run(self.conn, **RUN_OPTIONS), timeout)
+            cursor = await within(timeout, feed.run(self.conn, **RUN_OPTIONS))
             self.tasks.append(asyncio.create_task(self._pump(table, cursor), name=f"rethinkdb-feed-{table}"))
         self.tasks.append(asyncio.create_task(self._watch(), name="rethinkdb-feed-heartbeat"))
 
@@ -73,7 +73,7 @@ class FeedSet:
         while True:
             await asyncio.sleep(self.heartbeat)
             try:
-                await asyncio.wait_for(r.expr(1).run(self.conn), timeout)
+                await within(timeout, r.expr(1).run(self.conn))
             except Exception as exc:  # noqa: BLE001 - a failed heartbeat is a lost feed
                 await self.queue.put(("", FeedLost(f"heartbeat failed: {exc!r}")))
                 return

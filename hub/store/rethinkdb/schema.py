@@ -7,18 +7,15 @@ agenda is a clinic-local day, 23 to 25 hours long in UTC, so the index keeps the
 start and a day is read as ``between([doctor, day_start], [doctor, day_end])``, which is
 right for any clinic time zone.
 
-RethinkDB's database and table creation is not serialisable: two hubs migrating at once
-can both create a table of the same name, after which every query on that name fails as
-ambiguous. So after creating, ``migrate`` looks for duplicates in the system tables,
-keeps the one with the smallest id and renames the others to ``<name>__dup_<id>``; a
-renamed duplicate that is empty (the usual case: it was just created) is dropped, one
-with data is kept and logged for an operator. Renaming is an idempotent single-document
-write, so several hubs repairing at once converge on the same result. Index creation is
-per table and serialised by the server; "already exists" just means another hub won.
+Creating a database or table is not serialisable in RethinkDB; ``duplicates`` repairs
+what two concurrent migrations can leave behind, and ``migrate`` starts over (a few
+times) when it meets a duplicate created meanwhile. Index creation is per table and
+serialised by the server; "already exists" just means another hub won.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -26,15 +23,15 @@ from rethinkdb.errors import ReqlRuntimeError
 
 from hub.errors import Unavailable
 from hub.store.rethinkdb.connection import Connection
+from hub.store.rethinkdb.duplicates import DDL_TIMEOUT, database_kind, repair, run_ddl, table_kind
 from hub.store.rethinkdb.reql import r
 from hub.store.rethinkdb.uniques import KEYS_TABLE
 from hub.store.tables import TABLES, TableSpec
 
 log = logging.getLogger("hub.store.rethinkdb")
 
-SYSTEM = r.db("rethinkdb")
 COMPOUND_INDEXES: dict[str, dict[str, tuple[str, str]]] = {"appointments": {"doctor_day": ("doctor_id", "start")}}
-MIGRATE_TIMEOUT = 120.0
+MIGRATE_ATTEMPTS = 5
 
 
 def indexed_fields(spec: TableSpec) -> tuple[str, ...]:
@@ -54,46 +51,20 @@ def index_definitions(spec: TableSpec) -> dict[str, Any]:
     return definitions
 
 
-def _lost_race(exc: Exception) -> bool:
-    text = f"{exc} {exc.__cause__ or ''}"
-    return "already exists" in text or "does not exist" in text
-
-
-async def _run_ddl(conn: Connection, query: Any) -> None:
-    """Run a create/drop that another hub may have run first."""
-    try:
-        await conn.run(query, timeout=MIGRATE_TIMEOUT)
-    except (Unavailable, ReqlRuntimeError) as exc:
-        if not _lost_race(exc):
-            raise
-
-
-async def _dedupe(conn: Connection, config: str, match: dict[str, str], is_empty: Any, drop: Any) -> None:
-    rows = await conn.run(SYSTEM.table(config).filter(match)["id"].coerce_to("array"))
-    for extra in sorted(rows)[1:]:
-        renamed = f"{match['name']}__dup_{extra.replace('-', '')[:12]}"
-        log.error("duplicate %s %r (id %s) from a concurrent migrate; renamed to %r", config, match, extra, renamed)
-        await conn.run(SYSTEM.table(config).get(extra).update({"name": renamed}))
-        if await conn.run(is_empty(renamed)):
-            await _run_ddl(conn, drop(renamed))
-        else:
-            log.error("%r holds data: merge it by hand, then drop it", renamed)
-
-
 async def ensure_database(conn: Connection, db: str) -> None:
-    await _run_ddl(conn, r.branch(r.db_list().contains(db), None, r.db_create(db)))
-    await _dedupe(conn, "db_config", {"name": db}, lambda n: r.db(n).table_list().is_empty(), r.db_drop)
+    await run_ddl(conn, r.branch(r.db_list().contains(db), None, r.db_create(db)), "already exists")
+    await repair(conn, database_kind(), {"name": db})
 
 
-async def ensure_table(conn: Connection, db: str, name: str) -> None:
-    await _run_ddl(conn, r.branch(r.db(db).table_list().contains(name), None, r.db(db).table_create(name)))
-    await _dedupe(
-        conn,
-        "table_config",
-        {"db": db, "name": name},
-        lambda n: r.db(db).table(n).is_empty(),
-        lambda n: r.db(db).table_drop(n),
-    )
+def _create_table(db: str, name: str) -> Any:
+    return r.branch(r.db(db).table_list().contains(name), None, r.db(db).table_create(name))
+
+
+async def ensure_tables(conn: Connection, db: str, names: tuple[str, ...]) -> None:
+    await asyncio.gather(*[run_ddl(conn, _create_table(db, name), "already exists") for name in names])
+    for name in names:
+        await repair(conn, table_kind(db), {"db": db, "name": name})
+    await conn.run(r.db(db).wait(wait_for="ready_for_writes", timeout=DDL_TIMEOUT), timeout=DDL_TIMEOUT)
 
 
 async def ensure_indexes(conn: Connection, db: str, spec: TableSpec) -> None:
@@ -102,14 +73,22 @@ async def ensure_indexes(conn: Connection, db: str, spec: TableSpec) -> None:
     for name, function in index_definitions(spec).items():
         if name not in existing:
             create = table.index_create(name, function) if function else table.index_create(name)
-            await _run_ddl(conn, create)
-    await conn.run(table.index_wait(), timeout=MIGRATE_TIMEOUT)
+            await run_ddl(conn, create, "already exists")
+    await conn.run(table.index_wait(), timeout=DDL_TIMEOUT)
+
+
+async def _migrate_once(conn: Connection, db: str) -> None:
+    await ensure_database(conn, db)
+    await ensure_tables(conn, db, (*TABLES, KEYS_TABLE))
+    await asyncio.gather(*[ensure_indexes(conn, db, spec) for spec in TABLES.values()])
 
 
 async def migrate(conn: Connection, db: str) -> None:
-    await ensure_database(conn, db)
-    for name in (*TABLES, KEYS_TABLE):
-        await ensure_table(conn, db, name)
-    await conn.run(r.db(db).wait(wait_for="ready_for_writes", timeout=MIGRATE_TIMEOUT), timeout=MIGRATE_TIMEOUT)
-    for spec in TABLES.values():
-        await ensure_indexes(conn, db, spec)
+    for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+        try:
+            return await _migrate_once(conn, db)
+        except (Unavailable, ReqlRuntimeError) as exc:
+            if attempt == MIGRATE_ATTEMPTS:
+                raise
+            log.warning("migrate of %s failed (%s: %s); attempt %d again", db, exc, exc.__cause__, attempt + 1)
+            await asyncio.sleep(0.2 * attempt)
