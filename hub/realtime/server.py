@@ -18,13 +18,26 @@ from hub.realtime.registry import SubscriptionRegistry
 from hub.realtime.sessions import SocketSessions
 
 log = logging.getLogger("hub.realtime")
+# The Valkey manager's one client both publishes and blocks reading the pub/sub channel.
+# valkey-py's default 5 s socket timeout would end that read on every idle 5 s, and the
+# listener would reconnect in a loop, logging errors and dropping what is published in
+# between (P14). Reads wait as long as the channel is idle; a dead peer is found by TCP
+# keepalive and a PING before the next read once the connection was idle for 30 s.
+MANAGER_VALKEY_OPTIONS = {
+    "socket_timeout": None,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 30,
+}
 
 
 def create_manager(config: Config) -> socketio.AsyncManager | None:
     """Valkey fan-out when configured; without it the hub runs as a single instance."""
     if not config.valkey_url:
         return None
-    return socketio.AsyncRedisManager(config.valkey_url, channel=config.valkey_channel)
+    return socketio.AsyncRedisManager(
+        config.valkey_url, channel=config.valkey_channel, redis_options=dict(MANAGER_VALKEY_OPTIONS)
+    )
 
 
 def cors_origins(config: Config) -> str | list[str] | None:

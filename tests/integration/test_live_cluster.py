@@ -153,3 +153,31 @@ async def test_valkey_restart_and_pubsub_kill_lose_nothing(cluster, valkey_proc)
     client.close()
     await writer.disconnect()
     await watcher.disconnect()
+
+
+async def test_idle_pubsub_listener_stays_subscribed_and_quiet(cluster):  # noqa: F811
+    """P14: after an idle spell longer than valkey-py's default 5 s read timeout, a message
+    published on the channel (here by a write-only manager, as an admin script would) still
+    reaches clients on both instances, and no instance logged a pub/sub reconnect."""
+    _, desk, _, _ = await _setup(cluster)
+    a, b = await cluster.add_hub(), await cluster.add_hub()
+    heard: list[str] = []
+    clients = []
+    for hub in (a, b):
+        client = await _connect(hub.url, cluster.token(desk))
+        client.on("notice", lambda data, url=hub.url: heard.append(url), namespace=NS)
+        clients.append(client)
+    await asyncio.sleep(7)
+    emitter = socketio.AsyncRedisManager(cluster.env["HUB_VALKEY_URL"], channel=cluster.env["HUB_VALKEY_CHANNEL"],
+                                         write_only=True)
+    await emitter.emit("notice", {"text": "hello"}, namespace=NS)
+    await emitter.redis.aclose()
+    for _ in range(40):
+        if len(heard) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert sorted(heard) == sorted([a.url, b.url])
+    for log_path in (cluster.tmp_path / "hub-0.log", cluster.tmp_path / "hub-1.log"):
+        assert "Cannot receive from redis" not in log_path.read_text()
+    for client in clients:
+        await client.disconnect()
