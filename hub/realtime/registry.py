@@ -23,6 +23,10 @@ from hub.store.query import Query, Range
 log = logging.getLogger("hub.realtime")
 HISTORY_PAGE = 1000
 HISTORY_MAX = 5000  # past this many missed changes a fresh snapshot is cheaper
+# Without a global history (RethinkDB), a room filled less than this long ago may hold
+# writes its pump has not applied yet, which this instance's recent changes cannot show:
+# a resume into it gets a fresh snapshot instead.
+SETTLE_SECONDS = 5.0
 
 
 class SubscriptionRegistry:
@@ -46,7 +50,7 @@ class SubscriptionRegistry:
         room = await self._room(namespace, flt, view)
         wanted = cursors.decode(raw_cursor)
         for attempt in range(5):
-            history = await self._history(wanted) if wanted else None
+            history = await self._history(wanted, room) if wanted else None
             async with self.lock:
                 if self.rooms.get(room.name) is not room:
                     break  # dropped by a resync while we waited: start again
@@ -65,7 +69,11 @@ class SubscriptionRegistry:
         self.by_sid[(room.namespace, sid)].add(room.name)
         base = {"subscription": room.name, "cursor": self.cursor}
         if wanted is not None and history is not None:
+            # What the pump has applied since the cursor, and the later changes the room's
+            # model already holds (a new room's snapshot can be ahead of the pump; the pump
+            # will send nothing for those, so they go in the answer).
             missed = [change for change in history if wanted.position < change.position <= self.position]
+            missed += [change for change in history if change.position > self.position and room.reflects(change)]
             return {**base, "resumed": True, "changes": self._replay(room, missed)}
         if wanted is not None:
             return {**base, "resumed": False, "items": list(room.model.values())}
@@ -85,12 +93,14 @@ class SubscriptionRegistry:
                 events.append(event(room.name, "remove", change.id, None, position))
         return events
 
-    async def _history(self, wanted: cursors.Cursor) -> list[Change] | None:
-        """The changes after ``wanted``, or None when they cannot be had exactly."""
+    async def _history(self, wanted: cursors.Cursor, room: Room) -> list[Change] | None:
+        """The changes after ``wanted``, or None when they cannot be had exactly. With a
+        global history they are read after the room was filled, so they cover its model."""
         if wanted.epoch != self.epoch or wanted.position > self.position:
             return None
         if self.epoch != cursors.GLOBAL:
-            return self._recent_after(wanted.position)
+            settled = time.monotonic() - room.filled_at >= SETTLE_SECONDS
+            return self._recent_after(wanted.position) if settled else None
         changes: list[Change] = []
         while len(changes) <= HISTORY_MAX:
             page = await self.store.history(changes[-1].position if changes else wanted.position, HISTORY_PAGE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,8 +38,10 @@ class Room:
     members: set[str] = dataclasses.field(default_factory=set)
     pending: list[Change] | None = dataclasses.field(default_factory=list)
     ready: asyncio.Future[None] = dataclasses.field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    filled_at: float = 0.0
 
     def fill(self, records: list[dict[str, Any]], present: Present) -> None:
+        self.filled_at = time.monotonic()
         for record in records:
             if self.filter.matches(record):
                 self.model[record["id"]] = present(self.filter.table, self.view, record)
@@ -46,6 +49,15 @@ class Room:
         pending, self.pending = self.pending or [], None
         for change in pending:
             self.apply(change, present)
+
+    def reflects(self, change: Change) -> bool:
+        """Whether the model already holds ``change``, so that applying it will send nothing.
+        A new room's snapshot can be ahead of the pump: it may hold writes the pump has not
+        applied yet."""
+        known = change.id in self.model
+        if self.filter.matches(change.new):
+            return known and self.versions[change.id] >= (change.new or {}).get("version", 0)
+        return not known
 
     def apply(self, change: Change, present: Present) -> tuple[str, str, dict[str, Any] | None] | None:
         """Update the model; return the (type, id, data) subscribers must see, if any."""
