@@ -108,8 +108,8 @@ async def store(backend: Backend) -> Store:
 async def open_stream() -> AsyncIterator[Callable[..., StreamReader]]:
     readers: list[StreamReader] = []
 
-    def start(store: Store, *args: Any, **kwargs: Any) -> StreamReader:
-        reader = StreamReader(store.changes(*args, **kwargs))
+    def start(store: Store, *args: Any, pause: float = 0.0, **kwargs: Any) -> StreamReader:
+        reader = StreamReader(store.changes(*args, **kwargs), pause)
         readers.append(reader)
         return reader
 

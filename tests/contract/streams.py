@@ -11,8 +11,12 @@ from hub.store.changes import Change, StreamItem, StreamState
 
 
 class StreamReader:
-    def __init__(self, stream: AsyncIterator[StreamItem]) -> None:
+    """Reads ``stream`` in a task. ``pause`` seconds after each item make a slow consumer,
+    which stretches a stream's initial phase (the server waits for the reader)."""
+
+    def __init__(self, stream: AsyncIterator[StreamItem], pause: float = 0.0) -> None:
         self.stream = stream
+        self.pause = pause
         self.queue: asyncio.Queue[StreamItem | BaseException] = asyncio.Queue()
         self.task = asyncio.create_task(self._pump())
 
@@ -20,6 +24,8 @@ class StreamReader:
         try:
             async for item in self.stream:
                 await self.queue.put(item)
+                if self.pause:
+                    await asyncio.sleep(self.pause)
         except Exception as exc:  # noqa: BLE001 - handed to the test
             await self.queue.put(exc)
 

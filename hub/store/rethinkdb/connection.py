@@ -171,10 +171,12 @@ class Connection:
                 raise Unavailable(UNAVAILABLE_MESSAGE) from exc
             raise
 
-    async def ping(self, timeout: float = 2.0) -> bool:
+    async def ping(self, probe: Any = None, timeout: float = 2.0) -> bool:
+        """True when connected and ``probe`` (default: a constant) runs without error."""
         if not self.up:
             return False
         try:
-            return await self.run(r.expr(1), timeout=min(timeout, self.settings.timeout)) == 1
+            await self.run(r.expr(1) if probe is None else probe, timeout=min(timeout, self.settings.timeout))
         except (Unavailable, ReqlError):
             return False
+        return True

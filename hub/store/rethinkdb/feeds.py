@@ -36,6 +36,11 @@ class FeedLost(Exception):
     pass
 
 
+def brief(exc: BaseException) -> str:
+    """The first line of a driver error (the rest is the whole query, pretty-printed)."""
+    return (str(exc) or repr(exc)).split("\n", 1)[0].removesuffix(" in:")
+
+
 class FeedSet:
     """The open feeds of one stream, pumped into one bounded queue."""
 
@@ -65,7 +70,7 @@ class FeedSet:
                 await self.queue.put((table, doc))
             reason: Exception = FeedLost(f"the {table} feed ended")
         except Exception as exc:  # noqa: BLE001 - any failure of a feed means resync
-            reason = FeedLost(f"the {table} feed failed: {exc}")
+            reason = FeedLost(f"the {table} feed failed: {brief(exc)}")
         await self.queue.put((table, reason))
 
     async def _watch(self) -> None:
@@ -131,7 +136,7 @@ async def _open(connection: Connection, db: Any, tables: list[str], initial: boo
             await feeds.close()
             attempt += 1
             delay = backoff.delay(attempt)
-            log.warning("change feeds on %s not open (%s); retry %d in %.2fs", ",".join(tables), exc, attempt, delay)
+            log.warning("change feeds on %s not open (%s); retry %d in %.2fs", ",".join(tables), brief(exc), attempt, delay)
             await asyncio.sleep(delay)
 
 

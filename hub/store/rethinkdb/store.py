@@ -22,7 +22,7 @@ from hub.store.rethinkdb import codec, feeds, queries, schema, writes
 from hub.store.rethinkdb.connection import Backoff, Connection
 from hub.store.rethinkdb.reql import r
 from hub.store.rethinkdb.settings import parse_url
-from hub.store.rethinkdb.uniques import UniqueKeys
+from hub.store.rethinkdb.uniques import KEYS_TABLE, UniqueKeys
 from hub.store.tables import TABLES, TableSpec, spec_for
 
 UPDATE_RETRIES = 5
@@ -50,7 +50,9 @@ class RethinkStore(Store):
         await schema.migrate(self.conn, self.settings.db)
 
     async def ping(self) -> bool:
-        return await self.conn.ping()
+        """Up means able to serve: a read that needs a table's primary replica (right after
+        a server restart the connection is back a moment before the tables are)."""
+        return await self.conn.ping(self.db.table(KEYS_TABLE).get("ping"))
 
     def _table(self, spec: TableSpec) -> Any:
         return self.db.table(spec.name)

@@ -83,9 +83,10 @@ class UniqueKeys:
 
     async def release(self, spec: TableSpec, field: str, value: Any, record_id: str) -> None:
         """Give up ``value`` if ``record_id`` owns it (never someone else's claim)."""
-        key = key_id(spec.name, field, value)
-        mine = lambda k: r.branch(k.eq(None).or_(k["record_id"].ne(record_id)), k, None)  # noqa: E731
-        await self.conn.run(self.keys.get(key).replace(mine))
+        def drop_if_mine(claim: Any) -> Any:
+            return r.branch(claim.eq(None).or_(claim["record_id"].ne(record_id)), claim, None)
+
+        await self.conn.run(self.keys.get(key_id(spec.name, field, value)).replace(drop_if_mine))
 
     async def release_quietly(self, spec: TableSpec, claims: list[tuple[str, Any]], record_id: str) -> None:
         """Best effort: a claim that cannot be released now goes stale and is taken over later."""
@@ -96,15 +97,27 @@ class UniqueKeys:
                 log.warning("could not release unique claim %s.%s for %s", spec.name, field, record_id, exc_info=True)
 
     async def _holder(self, key: str) -> dict[str, Any] | None:
-        with_age = lambda k: r.branch(k.eq(None), None, k.merge({"age": r.now().sub(k["claimed_at"])}))  # noqa: E731
+        """The current claim, with its ``age`` in seconds by the server's clock."""
+
+        def with_age(claim: Any) -> Any:
+            return r.branch(claim.eq(None), None, claim.merge({"age": r.now().sub(claim["claimed_at"])}))
+
         return await self.conn.run(self.keys.get(key).do(with_age))
 
     async def _holds(self, spec: TableSpec, field: str, value: Any, record_id: str) -> bool:
-        query = self.db.table(spec.name).get(record_id).do(lambda doc: doc.ne(None).and_(doc[field].default(None).eq(value)))
-        return bool(await self.conn.run(query))
+        """Whether the record exists and holds the value (then its claim is not stale)."""
+
+        def has_value(doc: Any) -> Any:
+            return doc.ne(None).and_(doc[field].default(None).eq(value))
+
+        return bool(await self.conn.run(self.db.table(spec.name).get(record_id).do(has_value)))
 
     async def _take_over(self, key: str, seen_claim: str, claim: dict[str, Any]) -> bool:
-        swap = lambda k: r.branch(k.eq(None).or_(k["claim"].eq(seen_claim)), claim, r.error(TAKEN))  # noqa: E731
+        """Compare-and-swap: replace the claim only if it is still the stale one we saw."""
+
+        def swap(current: Any) -> Any:
+            return r.branch(current.eq(None).or_(current["claim"].eq(seen_claim)), claim, r.error(TAKEN))
+
         result = await self.conn.run(self.keys.get(key).replace(swap))
         return not result.get("errors")
 
