@@ -1,4 +1,4 @@
-"""clinic-hub serve | migrate | create-user | display-token | check-config | seed-demo."""
+"""clinic-hub serve | migrate | create-user | display-token | check-config | seed-demo | audit verify."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aiohttp import web
 from hub.config import SETTINGS, Config, load_config, unsafe_settings, with_development_secret
 from hub.domain.users import ROLES
 from hub.errors import ConfigError, HubError
-from hub.logsetup import setup_logging
+from hub.logsetup import access_log_options, setup_logging
 
 
 def _config() -> Config:
@@ -50,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("\n".join(lines), flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    web.run_app(app, host=host, port=port, print=None, **access_log_options())
     return 0
 
 
@@ -177,6 +177,29 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return asyncio.run(_with_store(config, work))
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Walk every audit chain; exit 1 naming the first broken record."""
+    from hub.services.audit_verify import verify
+
+    from hub.store.factory import create_backend
+
+    async def run() -> Any:
+        store = create_backend(_config())  # the backend itself: a read cache must not hide a change
+        await store.open()
+        try:
+            await store.migrate()
+            return await verify(store)
+        finally:
+            await store.close()
+
+    report = asyncio.run(run())
+    if not report.ok:
+        print(f"Audit trail BROKEN at {report.broken}", file=sys.stderr)
+        return 1
+    print(f"Audit trail intact: {report.records} records in {report.chains} chains.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clinic-hub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -213,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=7)
     seed.add_argument("--password", default="demo-clinic-2026", help="password of the demo accounts")
     seed.set_defaults(run=cmd_seed_demo)
+
+    audit = commands.add_parser("audit", help="check the audit trail").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check every hash chain; exit 1 naming the first broken record").set_defaults(
+        run=cmd_audit_verify
+    )
     return parser
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from hub.auth.throttle import LoginThrottle
 from hub.auth.tokens import TokenService
 from hub.realtime.pump import ChangePump
+from hub.realtime.ratelimit import SocketLimiter
 from hub.realtime.registry import SubscriptionRegistry
 from hub.realtime.sessions import SocketSessions
 from hub.config import Config
@@ -24,3 +25,4 @@ registry_key = web.AppKey("registry", SubscriptionRegistry)
 sessions_key = web.AppKey("sessions", SocketSessions)
 pump_key = web.AppKey("pump", ChangePump)
 throttle_key = web.AppKey("login_throttle", LoginThrottle)
+socket_limiter_key = web.AppKey("socket_limiter", SocketLimiter)

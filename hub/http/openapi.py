@@ -11,6 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from aiohttp import web
 
 from hub.domain.appointments import AppointmentSchema
+from hub.domain.audit import AuditListSchema
 from hub.domain.doctors import DoctorSchema
 from hub.domain.patients import PatientSchema
 from hub.domain.queries import AppointmentListSchema, DoctorListSchema, PatientListSchema, PatientSearchSchema
@@ -26,6 +27,7 @@ LIST_FILTERS = {
 ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Clinic Hub API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/static/swagger-ui-bundle.js"></script>
@@ -68,6 +70,22 @@ def _crud_paths(spec: APISpec, resource: str) -> None:
     )
 
 
+def _import_and_audit_paths(spec: APISpec) -> None:
+    import_result = {"type": "object", "properties": {"created": {"type": "integer"}, "errors": {"type": "array", "items": {
+        "type": "object", "properties": {"row": {"type": "integer"}, "error": {"type": "object"}}}}}}
+    spec.path(path="/patients/import", operations={"post": {
+        "summary": "Bulk import (reception/admin): a JSON array or NDJSON of patients, up to HUB_MAX_IMPORT_BYTES",
+        "requestBody": {"content": {
+            "application/json": {"schema": {"type": "array", "items": "Patient"}},
+            "application/x-ndjson": {"schema": {"type": "string", "description": "one Patient object per line"}}}},
+        "responses": {"200": {"description": "Rows created; bad rows listed by 1-based row number",
+                              **_json(import_result)}, **{str(s): ERROR for s in (400, 401, 403, 413, 415)}}}})
+    spec.path(path="/audit", operations={"get": {
+        "summary": "The audit trail of patient reads and writes (admins only)",
+        "parameters": [{"in": "query", "schema": AuditListSchema}],
+        "responses": {"200": {"description": "Audit records, oldest first"}, "401": ERROR, "403": ERROR, "422": ERROR}}})
+
+
 def build_spec() -> dict[str, Any]:
     spec = APISpec(title="Clinic Hub", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -91,6 +109,7 @@ def build_spec() -> dict[str, Any]:
         "summary": "Accent- and case-insensitive patient search",
         "parameters": [{"in": "query", "schema": PatientSearchSchema}],
         "responses": {"200": {"description": "OK"}}}})
+    _import_and_audit_paths(spec)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document

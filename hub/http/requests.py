@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -18,7 +19,8 @@ async def principal(request: web.Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer":
         token = ""
-    return await principal_from_token(request.app[tokens_key], request.app[store_key], token.strip())
+    found = await principal_from_token(request.app[tokens_key], request.app[store_key], token.strip())
+    return dataclasses.replace(found, client=request.remote)
 
 
 async def json_body(request: web.Request) -> Any:

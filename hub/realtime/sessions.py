@@ -24,6 +24,13 @@ from hub.store.changes import Change
 log = logging.getLogger("hub.realtime")
 SWEEP_SECONDS = 5.0
 REVOKING_FIELDS = ("role", "active", "session_version", "doctor_id")
+# An account stored before a field existed reads as its default (an unrelated edit that
+# only fills in ``session_version: 0`` must not end the sessions).
+FIELD_DEFAULTS = {"active": True, "session_version": 0}
+
+
+def _field(account: dict, name: str) -> object:
+    return account.get(name, FIELD_DEFAULTS.get(name))
 
 
 class SocketSessions:
@@ -59,7 +66,7 @@ class SocketSessions:
         if change.table != "users" or change.type == "add":
             return
         old, new = change.old or {}, change.new
-        if new is None or any(old.get(f) != new.get(f) for f in REVOKING_FIELDS):
+        if new is None or any(_field(old, f) != _field(new, f) for f in REVOKING_FIELDS):
             await self.end_user(change.id, "revoked", "Your account changed; log in again.")
 
     async def sweep_expired(self) -> None:

@@ -20,6 +20,7 @@ from hub.auth.principals import principal_from_token
 from hub.errors import Forbidden, HubError, Malformed, TooLarge, Unauthorized, UnknownEvent
 from hub.keys import config_key, registry_key, sessions_key, store_key, tokens_key
 from hub.realtime.envelope import failure, ok, refusal
+from hub.realtime.ratelimit import admit
 
 log = logging.getLogger("hub.realtime")
 LIFECYCLE = ("connect", "disconnect")
@@ -64,6 +65,7 @@ class HubNamespace(socketio.AsyncNamespace):
             return failure(exc, event=str(event), namespace=self.namespace)
 
     async def _dispatch(self, sid: str, event: Any, payload: tuple[Any, ...]) -> Any:
+        await admit(self, sid)  # per-socket rate limit (hub.realtime.ratelimit)
         if not isinstance(event, str) or event not in self.events:
             raise UnknownEvent(f"Unknown event {str(event)[:64]!r} in {self.namespace}.")
         if len(payload) > 1:
