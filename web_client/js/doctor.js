@@ -33,6 +33,11 @@ function connect(namespace) {
   return connection;
 }
 
+// The session ended without a reload (expiry, revocation, idle logoff): no socket stays open.
+function endConnections(code) {
+  for (const connection of connections) if (connection.state !== "ended") connection.end(code);
+}
+
 function highlight(event) {
   if (event.type === "remove") return;
   fresh.set(event.id, Date.now() + HIGHLIGHT_MS);
@@ -161,7 +166,7 @@ async function main() {
   applyI18n(document);
   mountLanguageSwitch($("#lang-switch"));
   await loadClinicZone();
-  session = new StaffSession({ roles: ["doctor"], onStart: start, onResume: resume });
+  session = new StaffSession({ roles: ["doctor"], onStart: start, onResume: resume, onEnd: endConnections });
   await session.begin();
 }
 

@@ -26,6 +26,11 @@ function connect(namespace) {
   return connection;
 }
 
+// The session ended without a reload (expiry, revocation, idle logoff): no socket stays open.
+function endConnections(code) {
+  for (const connection of connections) if (connection.state !== "ended") connection.end(code);
+}
+
 function start() {
   const patients = connect("/patients");
   const doctors = connect("/doctors");
@@ -65,6 +70,7 @@ async function main() {
     roles: ["reception", "admin"],
     onStart: start,
     onResume: () => connections.forEach((connection) => connection.start()),
+    onEnd: endConnections,
   });
   await session.begin();
 }

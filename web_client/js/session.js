@@ -6,19 +6,23 @@ import { HubError, login, me, staffToken, whenAuthLost } from "./api.js";
 import { $, el, show } from "./dom.js";
 import { clearAllDrafts } from "./drafts.js";
 import { t } from "./i18n.js";
+import { IdleTimer, idleLimit } from "./idle.js";
 
 const ENDED_MESSAGES = {
   token_expired: "login.expired",
   invalid_token: "login.expired",
   missing_token: "login.expired",
   revoked: "login.revoked",
+  idle: "login.idle",
   forbidden: "login.forbidden",
 };
 
 export class StaffSession {
-  // roles: who may use this screen; onStart(user) once; onResume(user) after each re-login.
-  constructor({ roles, onStart, onResume = () => {} }) {
-    Object.assign(this, { roles, onStart, onResume, user: null, started: false });
+  // roles: who may use this screen; onStart(user) once; onResume(user) after each re-login;
+  // onEnd(code) when the session ends without a reload (expiry, revocation, idle logoff).
+  constructor({ roles, onStart, onResume = () => {}, onEnd = () => {} }) {
+    Object.assign(this, { roles, onStart, onResume, onEnd, user: null, started: false });
+    this.idle = new IdleTimer(() => this.end("idle"));
     this.section = $("#login-section");
     this.app = $("#app");
     this.form = this.buildForm();
@@ -68,7 +72,8 @@ export class StaffSession {
     const error = $("#login-error", this.form);
     error.textContent = "";
     try {
-      await login($("#login-email", this.form).value.trim(), $("#login-password", this.form).value);
+      const answer = await login($("#login-email", this.form).value.trim(), $("#login-password", this.form).value);
+      idleLimit.set(answer.idle_logoff_minutes);
       const user = await me();
       if (!this.roles.includes(user.role)) {
         staffToken.clear();
@@ -89,6 +94,7 @@ export class StaffSession {
     show(this.app, true);
     show($("#logout"), true);
     $("#who").textContent = `${user.first_name} ${user.last_name}`;
+    this.idle.start();
     if (this.started) return this.onResume(user);
     this.started = true;
     return this.onStart(user);
@@ -98,12 +104,15 @@ export class StaffSession {
   end(code) {
     if (!this.user) return;
     this.user = null;
+    this.idle.stop();
     staffToken.clear();
+    this.onEnd(code);
     this.showLogin(ENDED_MESSAGES[code] || "login.expired");
   }
 
   logout() {
     staffToken.clear();
+    idleLimit.set(0);
     clearAllDrafts();
     location.reload();
   }
