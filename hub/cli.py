@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +22,16 @@ from hub.logsetup import access_log_options, setup_logging
 
 def _config() -> Config:
     return with_development_secret(load_config())
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write a file only its owner can read, creating its folder; never world-readable, not even briefly."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+    path.chmod(0o600)
+    return path
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -37,9 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"  health: {base}/healthz   ready: {base}/readyz   API docs: {base}/docs",
         ]
         if password := app.get(first_admin_password_key):
-            path = config.data_dir / "first-admin.txt"
-            path.write_text(f"{config.admin_email}\n{password}\n")
-            path.chmod(0o600)
+            path = write_private(config.data_dir / "first-admin.txt", f"{config.admin_email}\n{password}\n")
             lines += [
                 "  First run: created the admin account",
                 f"    email:    {config.admin_email}",
@@ -47,7 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 f"  Log in: curl -X POST {base}/auth/login -H 'Content-Type: application/json' "
                 f"-d '{{\"email\": \"{config.admin_email}\", \"password\": \"...\"}}'",
             ]
-        print("\n".join(lines), flush=True)
+        if config.log_format == "json":  # every line of a structured log is JSON
+            logging.getLogger("hub").info(" ".join(line.strip() for line in lines))
+        else:
+            print("\n".join(lines), flush=True)
 
     app.on_startup.append(announce)
     web.run_app(app, host=host, port=port, print=None, **access_log_options())

@@ -19,10 +19,10 @@ def ok(data: Any) -> dict[str, Any]:
 
 def failure(exc: BaseException, *, event: str, namespace: str) -> dict[str, Any]:
     if isinstance(exc, HubError):
-        log.info("event %s%s refused: %s", namespace, event, exc.code)
+        log.info("event %s %.64r refused: %s", namespace, event, exc.code)
         return {"ok": False, "error": exc.to_payload()}
     incident = uuid.uuid4().hex[:12]
-    log.exception("event %s%s failed (incident %s)", namespace, event, incident)
+    log.exception("event %s %.64r failed (incident %s)", namespace, event, incident)
     return {
         "ok": False,
         "error": {"code": "internal", "message": f"Internal error (incident {incident}).", "incident": incident},

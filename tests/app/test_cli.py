@@ -12,7 +12,7 @@ import pytest
 
 from hub.domain.national_id import validate
 from tests.app.support import login
-from tests.conftest import make_config
+from tests.conftest import TEST_SECRET, make_config
 
 GOOD_SECRET = "Zq8v-Lr3m-Tx9k-Wp2n-Hs7d-Jc4f-Bg6y-Ne5a"
 
@@ -180,15 +180,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_serve_on_a_fresh_machine_prints_login_and_urls_and_answers(tmp_path):
+@pytest.mark.parametrize("given_secret", [False, True], ids=["generated_secret", "secret_from_env"])
+async def test_serve_on_a_fresh_machine_prints_login_and_urls_and_answers(tmp_path, given_secret):
+    """With a secret from the environment nothing else creates the data folder first."""
     import asyncio
 
     import aiohttp
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({"HUB_SQLITE_PATH": str(tmp_path / "var" / "hub.sqlite3"), "HUB_DATA_DIR": str(tmp_path / "var"),
+    env.update({"HUB_SQLITE_PATH": str(tmp_path / "db" / "hub.sqlite3"), "HUB_DATA_DIR": str(tmp_path / "var"),
                 "HUB_BCRYPT_ROUNDS": "4"})
+    if given_secret:
+        env["HUB_JWT_SECRET"] = TEST_SECRET
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "hub", "serve", "--port", str(port), cwd=tmp_path,
                                                 env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
