@@ -61,7 +61,7 @@ async def test_concurrent_check_ins_and_calls_through_two_instances_stay_unique(
     doctor = await cluster.services.doctors.create(admin, doctor_data())
     patient = await cluster.services.patients.create(admin, patient_data())
     made = [await cluster.services.appointments.create(admin, {
-        "doctor_id": doctor["id"], "patient_id": patient["id"], "start": today_at(9, 5 * n), "reason": "x"})
+        "doctor_id": doctor["id"], "patient_id": patient["id"], "start": today_at(9 + n // 12, 5 * n % 60), "reason": "x"})
         for n in range(20)]
     desk = await cluster.user("reception")
     await cluster.add_hub()
