@@ -64,8 +64,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("\n".join(lines), flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=host, port=port, print=None, **access_log_options())
+    web.run_app(app, host=host, port=port, print=None, loop=new_event_loop(config), **access_log_options())
     return 0
+
+
+def new_event_loop(config: Config) -> asyncio.AbstractEventLoop:
+    if config.event_loop == "uvloop":
+        import uvloop
+
+        return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
 
 
 async def _with_store(config: Config, work: Callable[[Any], Awaitable[int]]) -> int:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import socketio
 from aiohttp import web
+from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
 
 from hub.config import Config
 from hub.keys import config_key, pump_key, registry_key, services_key, sessions_key, sio_key, store_key
@@ -58,8 +59,26 @@ class HubServer(socketio.AsyncServer):
         await super()._handle_event(eio_sid, namespace, id, data)
 
 
+class PlainWebSocket(EngineWebSocket):
+    """python-engineio's aiohttp websocket, declining permessage-deflate.
+
+    aiohttp accepts the extension whenever a browser offers it, and then keeps a zlib
+    compressor and decompressor per socket (about 300 KB) and compresses every frame for
+    every recipient. Our frames are a few hundred bytes on a clinic's LAN, so the hub
+    answers the upgrade without the extension (RFC 7692 lets a server decline it).
+    """
+
+    async def __call__(self, environ: dict) -> web.WebSocketResponse:
+        request = environ["aiohttp.request"]
+        self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size, compress=False)
+        await self._sock.prepare(request)
+        self.environ = environ
+        await self.handler(self)
+        return self._sock
+
+
 def create_sio(config: Config) -> socketio.AsyncServer:
-    return HubServer(
+    sio = HubServer(
         async_mode="aiohttp",
         client_manager=create_manager(config),
         cors_allowed_origins=cors_origins(config),
@@ -68,6 +87,9 @@ def create_sio(config: Config) -> socketio.AsyncServer:
         logger=False,
         engineio_logger=False,
     )
+    if not config.ws_compression:  # python-engineio takes its websocket class from this table only
+        sio.eio._async = {**sio.eio._async, "websocket": PlainWebSocket}  # noqa: SLF001
+    return sio
 
 
 def setup_realtime(app: web.Application) -> None:

@@ -78,6 +78,8 @@ def test_load_config_dotenv_is_read_and_environment_wins(tmp_path):
         ({"HUB_MAX_MESSAGE_BYTES": "4096", "HUB_MAX_TRANSPORT_BYTES": "2048"}, "at least HUB_MAX_MESSAGE_BYTES"),
         ({"HUB_BCRYPT_ROUNDS": "3"}, "HUB_BCRYPT_ROUNDS"),
         ({"HUB_LOG_FORMAT": "xml"}, "HUB_LOG_FORMAT"),
+        ({"HUB_EVENT_LOOP": "trio"}, "HUB_EVENT_LOOP"),
+        ({"HUB_WS_COMPRESSION": "yes"}, "HUB_WS_COMPRESSION"),
     ],
 )
 def test_load_config_bad_value_is_refused_naming_the_setting(env, fragment):

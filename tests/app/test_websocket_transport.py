@@ -1,0 +1,29 @@
+"""The websocket transport: permessage-deflate declined by default, accepted when configured."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.conftest import make_config
+
+ENDPOINT = "/socket.io/?EIO=4&transport=websocket"
+
+
+async def upgrade_extensions(hub) -> tuple[str | None, str]:
+    """Upgrade as a browser does (offering deflate); the extensions header and the open packet."""
+    async with aiohttp.ClientSession() as session, session.ws_connect(hub.url + ENDPOINT, compress=15) as ws:
+        opening = await ws.receive_str()
+        return ws._response.headers.get("Sec-WebSocket-Extensions"), opening  # noqa: SLF001 - the handshake answer
+
+
+async def test_websocket_offered_deflate_is_declined_by_default(hub):
+    extensions, opening = await upgrade_extensions(hub)
+    assert extensions is None
+    assert opening.startswith('0{"sid"')
+
+
+async def test_websocket_deflate_is_accepted_when_configured(start_hub, tmp_path):
+    hub = await start_hub(make_config(tmp_path, HUB_WS_COMPRESSION="on"))
+    extensions, opening = await upgrade_extensions(hub)
+    assert extensions is not None and "permessage-deflate" in extensions
+    assert opening.startswith('0{"sid"')
