@@ -20,8 +20,10 @@ def create_backend(config: Config) -> Store:
 
         return RethinkStore(config.rethinkdb_url)
     from hub.store.sqlite import SqliteStore
+    from hub.store.sqlite.wakeups import ValkeyWakeups
 
-    return SqliteStore(config.sqlite_path)
+    wakeups = ValkeyWakeups(config.valkey_url, f"{config.valkey_channel}:sqlite-wakeups") if config.valkey_url else None
+    return SqliteStore(config.sqlite_path, wakeups)
 
 
 def create_store(config: Config) -> Store:

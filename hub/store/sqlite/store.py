@@ -29,6 +29,7 @@ from hub.store.query import Query
 from hub.store.sqlite import codec
 from hub.store.sqlite.schema import all_statements, unique_index_name
 from hub.store.sqlite.sql import select_sql
+from hub.store.sqlite.wakeups import ValkeyWakeups
 from hub.store.tables import TABLES, TableSpec, spec_for
 
 T = TypeVar("T")
@@ -36,16 +37,24 @@ T = TypeVar("T")
 
 class SqliteStore(Store):
     backend = "sqlite"
-    # Writes by this process wake its change readers at once; another process's writes
-    # are seen by polling the changelog this often.
-    poll_seconds = 0.05
+    # Writes by this process wake its change readers at once. Another process's writes
+    # wake them through Valkey when it is configured (see wakeups.py); the changelog is
+    # also polled, as a safety net while those wake-ups arrive and at once-a-poll latency
+    # while they do not (no Valkey, or Valkey down).
+    fast_poll_seconds = 0.05
+    slow_poll_seconds = 1.0
     batch = 500
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, wakeups: ValkeyWakeups | None = None) -> None:
         self.path = str(path)
+        self.wakeups = wakeups
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
         self._listeners: set[asyncio.Event] = set()
+
+    @property
+    def poll_seconds(self) -> float:
+        return self.slow_poll_seconds if self.wakeups is not None and self.wakeups.listening else self.fast_poll_seconds
 
     # -- lifetime -------------------------------------------------------------------------
     async def open(self) -> None:
@@ -53,6 +62,8 @@ class SqliteStore(Store):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         self._conn = await self._run(self._connect)
+        if self.wakeups is not None:
+            self.wakeups.start(self._wake_readers)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -62,6 +73,8 @@ class SqliteStore(Store):
         return conn
 
     async def close(self) -> None:
+        if self.wakeups is not None:
+            await self.wakeups.stop()
         if self._conn is not None:
             await self._run(self._conn.close)
             self._conn = None
@@ -201,6 +214,12 @@ class SqliteStore(Store):
 
     # -- change stream ----------------------------------------------------------------------
     def _notify(self) -> None:
+        """A write of ours committed: wake our readers, and the other processes'."""
+        self._wake_readers()
+        if self.wakeups is not None:
+            self.wakeups.poke()
+
+    def _wake_readers(self) -> None:
         for event in self._listeners:
             event.set()
 
