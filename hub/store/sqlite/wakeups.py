@@ -25,6 +25,10 @@ from valkey.exceptions import ValkeyError
 
 log = logging.getLogger("hub.store")
 BACKOFF_START, BACKOFF_MAX = 0.2, 10.0
+# The listener waits for a message at most this long before it looks whether it should stop
+# (valkey-py's pub/sub can swallow a cancellation; a stop flag cannot be missed).
+LISTEN_STEP_SECONDS = 1.0
+STOP_TIMEOUT_SECONDS = 3.0
 # The listener blocks on an idle channel for as long as it is idle (P14); a dead peer is
 # found by TCP keepalive and by a PING before a read once the connection was idle for 30 s.
 LISTENER_OPTIONS = {"socket_timeout": None, "socket_connect_timeout": 5, "socket_keepalive": True,
@@ -37,17 +41,23 @@ class ValkeyWakeups:
         self.url, self.channel = url, channel
         self.origin = uuid.uuid4().hex.encode()  # our own messages are not wake-ups for us
         self.listening = False
+        self._stopping = False
         self._dirty = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self, on_wake: Callable[[], None]) -> None:
+        self._stopping = False
         self._tasks = [asyncio.create_task(self._publish_loop(), name="sqlite-wakeup-publisher"),
                        asyncio.create_task(self._listen_loop(on_wake), name="sqlite-wakeup-listener")]
 
     async def stop(self) -> None:
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, stuck = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_SECONDS)
+            for task in stuck:
+                log.warning("sqlite wake-up task %s did not stop in %.0fs; left behind", task.get_name(), STOP_TIMEOUT_SECONDS)
         self._tasks, self.listening = [], False
 
     def poke(self) -> None:
@@ -69,15 +79,16 @@ class ValkeyWakeups:
 
     async def _listen_loop(self, on_wake: Callable[[], None]) -> None:
         delay = BACKOFF_START
-        while True:
+        while not self._stopping:
             client = valkey.asyncio.from_url(self.url, **LISTENER_OPTIONS)
             try:
                 async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.channel)
                     self.listening, delay = True, BACKOFF_START
                     on_wake()  # anything committed while we were not listening
-                    async for message in pubsub.listen():
-                        if message.get("data") != self.origin:
+                    while not self._stopping:
+                        message = await pubsub.get_message(timeout=LISTEN_STEP_SECONDS)
+                        if message is not None and message.get("data") != self.origin:
                             on_wake()
             except (ValkeyError, OSError) as exc:
                 log.warning("sqlite wake-up listener lost Valkey (%s); polling fast, retrying in %.1fs",
@@ -86,5 +97,7 @@ class ValkeyWakeups:
                 self.listening = False
                 with contextlib.suppress(Exception):
                     await client.aclose()
+            if self._stopping:
+                return
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))
             delay = min(delay * 2, BACKOFF_MAX)
