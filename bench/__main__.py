@@ -79,6 +79,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rooms", type=int, nargs="+", default=[10, 50, 500], help="S2 room sizes")
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 100, 300], help="S2 writes per second")
     parser.add_argument("--phase-seconds", type=float, default=5.0, help="S2 length of each steady phase")
+    parser.add_argument("--max-deliveries", type=int, default=60000, help="S2 cap on one phase's deliveries")
     parser.add_argument("--burst", type=int, default=1000, help="S2 writes in the burst (over --burst-seconds)")
     parser.add_argument("--burst-seconds", type=float, default=2.0)
     parser.add_argument("--s3-seconds", type=float, default=20.0, help="S3 length of the 100 writes/s load")

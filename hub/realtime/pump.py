@@ -1,7 +1,7 @@
 """The change pump: one per instance, reading the store's change stream and feeding rooms.
 
 Topology (no duplicates): every instance runs its own pump and emits only to its own
-sockets (``ignore_queue=True``), so each subscriber receives each change exactly once,
+sockets (``broadcast.emit_local``), so each subscriber receives each change exactly once,
 whichever instance or outside writer made it. The Valkey manager carries what must cross
 instances as socket.io messages (cross-instance emits and disconnects), never record changes.
 """

@@ -13,6 +13,7 @@ import socketio
 
 from hub.errors import Invalid
 from hub.realtime import cursor as cursors
+from hub.realtime.broadcast import emit_local
 from hub.realtime.filters import Filter
 from hub.realtime.rooms import subscription_room
 from hub.realtime.subscriptions import Present, Room, event
@@ -175,10 +176,7 @@ class SubscriptionRegistry:
             result = room.apply(change, self.present)
             if result is not None and room.members:
                 kind, record_id, data = result
-                await self.sio.emit(
-                    "change", event(room.name, kind, record_id, data, cursor), room=room.name,
-                    namespace=room.namespace, ignore_queue=True,
-                )
+                await emit_local(self.sio, "change", event(room.name, kind, record_id, data, cursor), room.name, room.namespace)
 
     async def resync_all(self, reason: str) -> None:
         """The change stream was lost: every subscriber must re-subscribe with its cursor."""
@@ -187,8 +185,7 @@ class SubscriptionRegistry:
             self.by_sid.clear()
             for room in rooms.values():
                 log.warning("subscription %s needs resync: %s", room.name, reason)
-                await self.sio.emit("resync", {"subscription": room.name, "reason": reason}, room=room.name,
-                                    namespace=room.namespace, ignore_queue=True)
+                await emit_local(self.sio, "resync", {"subscription": room.name, "reason": reason}, room.name, room.namespace)
                 await self.sio.close_room(room.name, namespace=room.namespace)
 
 
