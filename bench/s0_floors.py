@@ -4,8 +4,9 @@
   permessage-deflate;
 - a Valkey PUBLISH to a subscriber's receipt;
 - a store insert to its change-stream event: SQLite read by the writing store object (woken
-  at once) and by a second one, as another hub process reads it (polling); RethinkDB's
-  changefeed when ``--rethinkdb-url`` is given.
+  at once) and by a second one, as another hub process reads it (by polling alone, and
+  woken through Valkey as the hub runs when Valkey is configured); RethinkDB's changefeed
+  when ``--rethinkdb-url`` is given.
 """
 
 from __future__ import annotations
@@ -109,20 +110,27 @@ async def change_latency(writer: Any, reader: Any, count: int) -> dict[str, Any]
     return {"insert": summary(inserts), "event": summary(events)}
 
 
-async def store_floors(workdir: Path, count: int, rethinkdb_url: str) -> dict[str, Any]:
+async def store_floors(workdir: Path, count: int, rethinkdb_url: str, valkey_url: str) -> dict[str, Any]:
     from hub.store.sqlite import SqliteStore
+    from hub.store.sqlite.wakeups import ValkeyWakeups
 
-    path = workdir / "floors.sqlite3"
-    one, two = SqliteStore(path), SqliteStore(path)
-    for store in (one, two):
-        await store.open()
-        await store.migrate()
-    try:
-        results = {"sqlite same process": await change_latency(one, one, count),
-                   "sqlite other process": await change_latency(one, two, count)}
-    finally:
-        await one.close()
-        await two.close()
+    results = {}
+    for label, woken in (("polling", False), ("woken through Valkey", True)):
+        path, channel = workdir / f"floors-{int(woken)}.sqlite3", f"bench-floor-{uuid.uuid4().hex[:8]}"
+        one, two = (SqliteStore(path, ValkeyWakeups(valkey_url, channel) if woken else None) for _ in range(2))
+        for store in (one, two):
+            await store.open()
+            await store.migrate()
+        try:
+            if woken:
+                while not (one.wakeups.listening and two.wakeups.listening):
+                    await asyncio.sleep(0.05)
+            else:
+                results["sqlite same process"] = await change_latency(one, one, count)
+            results[f"sqlite other process, {label}"] = await change_latency(one, two, count)
+        finally:
+            await one.close()
+            await two.close()
     if rethinkdb_url:
         from hub.store.rethinkdb import RethinkStore
 
@@ -143,7 +151,7 @@ async def run(ctx: Any) -> dict[str, Any]:
     result = {
         "websocket": await ws_round_trips(ctx.server_cores, workdir, count),
         "valkey_publish": await valkey_round_trips(ctx.valkey.url, count),
-        "store": await store_floors(workdir, count // 10, ctx.args.rethinkdb_url),
+        "store": await store_floors(workdir, count // 10, ctx.args.rethinkdb_url, ctx.valkey.url),
     }
     rows = [[f"websocket echo ({k})", *cells(v)] for k, v in result["websocket"].items()]
     rows.append(["valkey PUBLISH -> subscriber", *cells(result["valkey_publish"])])

@@ -22,6 +22,18 @@ from bench.stats import cells, summary, table, verdict
 ROOM, TARGET_S = 50, 10.0
 KILL_AFTER_S, AFTER_KILL_S = 4.0, 12.0
 STORM_KEYS = ("count", "p50", "p99", "max")
+RESUME_TIMEOUT_S = 60.0
+
+
+async def resumed_or_timeout(ctx: Any, victims: int, timeout: float) -> list[dict[str, Any]]:
+    """The load generators' storm records, once every killed client has resumed (or at
+    ``timeout``: the table then shows how many did)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        storms = await ctx.workers.all({"op": "storm"})
+        if sum(len(part["resumed"]) for part in storms) >= victims or time.monotonic() > deadline:
+            return storms
+        await asyncio.sleep(0.5)
 
 
 async def run(ctx: Any) -> dict[str, Any]:
@@ -46,8 +58,8 @@ async def run(ctx: Any) -> dict[str, Any]:
         killed_at = time.time()
         hubs[0].kill()
         await load
+        storms = await resumed_or_timeout(ctx, victims, RESUME_TIMEOUT_S)
         await ctx.workers.wait_deliveries(10**12, timeout=30)  # until nothing moves for 3 s
-        storms = await ctx.workers.all({"op": "storm"})
         parts = await ctx.workers.all({"op": "collect", "writes": writers.writes})
     finally:
         await ctx.workers.all({"op": "close"})

@@ -15,6 +15,7 @@ from hub.errors import Invalid
 from hub.realtime import cursor as cursors
 from hub.realtime.broadcast import emit_local
 from hub.realtime.filters import Filter
+from hub.realtime.history import HISTORY_MAX, SharedHistory
 from hub.realtime.rooms import subscription_room
 from hub.realtime.subscriptions import Present, Room, event
 from hub.store.base import Store
@@ -22,8 +23,6 @@ from hub.store.changes import Change
 from hub.store.query import Query, Range
 
 log = logging.getLogger("hub.realtime")
-HISTORY_PAGE = 1000
-HISTORY_MAX = 5000  # past this many missed changes a fresh snapshot is cheaper
 # Without a global history (RethinkDB), a room filled less than this long ago may hold
 # writes its pump has not applied yet, which this instance's recent changes cannot show:
 # a resume into it gets a fresh snapshot instead.
@@ -33,6 +32,7 @@ SETTLE_SECONDS = 5.0
 class SubscriptionRegistry:
     def __init__(self, sio: socketio.AsyncServer, store: Store, present: Present, window_seconds: float) -> None:
         self.sio, self.store, self.present = sio, store, present
+        self.history = SharedHistory(store)
         self.window_seconds = window_seconds
         self.lock = asyncio.Lock()
         self.rooms: dict[str, Room] = {}
@@ -50,17 +50,18 @@ class SubscriptionRegistry:
     async def subscribe(self, sid: str, namespace: str, flt: Filter, view: str, raw_cursor: Any) -> dict[str, Any]:
         room = await self._room(namespace, flt, view)
         wanted = cursors.decode(raw_cursor)
+        history = await self._history(wanted, wanted.position, room, []) if wanted else None
         for attempt in range(5):
-            history = await self._history(wanted, room) if wanted else None
             async with self.lock:
                 if self.rooms.get(room.name) is not room:
                     break  # dropped by a resync while we waited: start again
                 covered = history[-1].position if history else (wanted.position if wanted else 0)
-                if history is not None and covered < self.position:
-                    if attempt < 4:
-                        continue  # the pump moved on while we read; read the rest
-                    history = None
-                return await self._join(sid, room, wanted, history)
+                if history is None or covered >= self.position or attempt == 4:
+                    if history is not None and covered < self.position:
+                        history = None
+                    return await self._join(sid, room, wanted, history)
+            assert wanted is not None  # the pump moved on while we read: read the rest
+            history = await self._history(wanted, covered, room, history)
         return await self.subscribe(sid, namespace, flt, view, raw_cursor)
 
     async def _join(self, sid: str, room: Room, wanted: cursors.Cursor | None, history: list[Change] | None) -> dict[str, Any]:
@@ -94,23 +95,17 @@ class SubscriptionRegistry:
                 events.append(event(room.name, "remove", change.id, None, position))
         return events
 
-    async def _history(self, wanted: cursors.Cursor, room: Room) -> list[Change] | None:
-        """The changes after ``wanted``, or None when they cannot be had exactly. With a
-        global history they are read after the room was filled, so they cover its model."""
+    async def _history(self, wanted: cursors.Cursor, after: int, room: Room, held: list[Change]) -> list[Change] | None:
+        """``held`` and the changes after ``after`` (the last of them, or ``wanted``), or None
+        when they cannot be had exactly. With a global history they are read after the room
+        was filled, so they cover its model."""
         if wanted.epoch != self.epoch or wanted.position > self.position:
             return None
         if self.epoch != cursors.GLOBAL:
             settled = time.monotonic() - room.filled_at >= SETTLE_SECONDS
             return self._recent_after(wanted.position) if settled else None
-        changes: list[Change] = []
-        while len(changes) <= HISTORY_MAX:
-            page = await self.store.history(changes[-1].position if changes else wanted.position, HISTORY_PAGE)
-            if page is None:
-                return None
-            changes.extend(page)
-            if len(page) < HISTORY_PAGE:
-                return changes
-        return None
+        more = await self.history.after(after, already=len(held))
+        return None if more is None else held + more
 
     def _recent_after(self, position: int) -> list[Change] | None:
         horizon = time.monotonic() - self.window_seconds
