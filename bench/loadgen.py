@@ -70,13 +70,16 @@ class Client:
         if self.stopping:
             return
         self.down_at = time.time()
-        attempts, delay, index = 0, RECONNECT_DELAY, self.instance
+        attempts, delay = 0, RECONNECT_DELAY
+        # Like a proxy with health checks: the instance that dropped us is not tried again.
+        others = [i for i in range(len(self.urls)) if i != self.instance] or [self.instance]
         while not self.stopping:
             await asyncio.sleep(delay * random.uniform(1 - RECONNECT_JITTER, 1 + RECONNECT_JITTER))
-            index, attempts = (index + 1) % len(self.urls), attempts + 1
+            index, attempts = others[attempts % len(others)], attempts + 1
             try:
                 connected_at = await self._resume(self.urls[index])
-            except Exception:  # noqa: BLE001 - refused, reset, timed out: try again later
+            except Exception as exc:  # noqa: BLE001 - refused, reset, timed out: try again later
+                self.gen.storm_errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
                 delay = min(delay * 2, RECONNECT_MAX)
                 continue
             self.storm = {"down": self.down_at, "connected": connected_at, "resumed": time.time(),
@@ -118,6 +121,7 @@ class LoadGen:
         self.clients: list[Client] = []
         self.deliveries = 0
         self.replayed = 0
+        self.storm_errors: collections.Counter[str] = collections.Counter()
         # (phase, "same"|"other") -> commit-to-screen and send-to-screen latencies, seconds
         self.commit: dict[tuple[str, str], array.array] = collections.defaultdict(lambda: array.array("d"))
         self.sent: dict[tuple[str, str], array.array] = collections.defaultdict(lambda: array.array("d"))
@@ -206,7 +210,8 @@ class LoadGen:
 
     def storm(self) -> dict[str, Any]:
         down = [c for c in self.clients if c.down_at is not None]
-        return {"down": len(down), "resumed": [c.storm for c in down if c.storm is not None]}
+        return {"down": len(down), "resumed": [c.storm for c in down if c.storm is not None],
+                "errors": dict(self.storm_errors.most_common(5))}
 
     async def close(self) -> dict[str, Any]:
         await asyncio.gather(*(c.close() for c in self.clients), return_exceptions=True)

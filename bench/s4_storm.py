@@ -74,6 +74,7 @@ async def run(ctx: Any) -> dict[str, Any]:
         "resumed_s": summary([e["resumed"] - killed_at for e in resumed], scale=1.0),
         "attempts": summary([e["attempts"] for e in resumed], scale=1.0),
         "snapshot_resumes": sum(1 for e in resumed if e["fresh"]),
+        "reconnect_errors": [part["errors"] for part in storms],
         "writes": len(writers.writes), "write_errors": dict(writers.errors),
         "lost": sum(sum(p["lost"].values()) for p in parts), "duplicates": sum(sum(p["duplicates"].values()) for p in parts),
         "replayed": sum(p["replayed"] for p in parts),

@@ -69,12 +69,12 @@ class ChangePump:
             await self.registry.resync_all(item.reason or "change stream reopened")
             return
         async with self.registry.lock:
+            self.registry.recent.clear()  # what came before a (re)start may have a gap after it
             if item.position is not None:
                 self.registry.epoch, self.registry.position = cursors.GLOBAL, item.position
             else:  # positions of this pump only; a new epoch after every (re)start
                 self.registry.epoch = uuid.uuid4().hex[:8]
                 self.registry.position = self.local_position = 0
-                self.registry.recent.clear()
         self.ready.set()
         log.info("change stream ready (epoch %s, position %s)", self.registry.epoch, self.registry.position)
 

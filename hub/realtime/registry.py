@@ -39,7 +39,8 @@ class SubscriptionRegistry:
         self.by_sid: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
         self.epoch = cursors.GLOBAL
         self.position = 0
-        # Changes kept for resuming on this instance when the store has no global history.
+        # The changes this instance's pump applied lately: what resumes are answered from
+        # when the store has no global history, and when they cover the cursor when it has.
         self.recent: collections.deque[tuple[float, Change]] = collections.deque(maxlen=HISTORY_MAX)
 
     @property
@@ -101,9 +102,15 @@ class SubscriptionRegistry:
         was filled, so they cover its model."""
         if wanted.epoch != self.epoch or wanted.position > self.position:
             return None
+        settled = time.monotonic() - room.filled_at >= SETTLE_SECONDS
         if self.epoch != cursors.GLOBAL:
-            settled = time.monotonic() - room.filled_at >= SETTLE_SECONDS
             return self._recent_after(wanted.position) if settled else None
+        # What the pump applied here is in memory: the rest after a read that fell behind
+        # the pump, or the whole resume into a settled room. Else the store's history.
+        if held or settled:
+            recent = self._recent_after(after)
+            if recent is not None:
+                return held + recent
         more = await self.history.after(after, already=len(held))
         return None if more is None else held + more
 
@@ -165,7 +172,7 @@ class SubscriptionRegistry:
         self.position = position
         if self.epoch != cursors.GLOBAL:
             change = dataclasses.replace(change, position=position)
-            self.recent.append((time.monotonic(), change))
+        self.recent.append((time.monotonic(), change))
         cursor = self.cursor
         for room in [r for r in self.rooms.values() if r.filter.table == change.table]:
             result = room.apply(change, self.present)

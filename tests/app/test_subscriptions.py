@@ -137,3 +137,39 @@ async def test_unsubscribe_stops_delivery(hub):
     assert view.events == []
     bad = await call(client, NS, "unsubscribe", {"subscription": "nope"})
     assert bad["error"]["code"] == "invalid"
+
+
+async def test_resume_into_a_settled_room_is_answered_from_the_pumps_memory(hub, monkeypatch):
+    from hub.keys import registry_key
+    from hub.realtime import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "SETTLE_SECONDS", 0.0)
+    registry = hub.app[registry_key]
+    store_reads = []
+    original = registry.history.after
+    monkeypatch.setattr(registry.history, "after", lambda *a, **k: store_reads.append(a) or original(*a, **k))
+    desk, (d1, d2), patient = await _clinic(hub)
+    writer = await hub.connect(NS, hub.token(desk))
+    kept = (await call(writer, NS, "create", _appointment(d1, patient)))["data"]
+    moved = (await call(writer, NS, "create", _appointment(d1, patient, start="2026-12-07T11:00:00")))["data"]
+    stays = LiveView(await hub.connect(NS, hub.token(desk)), NS)  # keeps the room alive
+    await stays.subscribe(doctor_id=d1["id"])
+    client = await hub.connect(NS, hub.token(desk))
+    view = LiveView(client, NS)
+    await view.subscribe(doctor_id=d1["id"])
+    await client.disconnect()
+
+    await call(writer, NS, "update", {"id": kept["id"], "data": {"reason": "Otro"}})
+    await call(writer, NS, "update", {"id": moved["id"], "data": {"doctor_id": d2["id"]}})
+    added = (await call(writer, NS, "create", _appointment(d1, patient, start="2026-12-07T12:00:00")))["data"]
+    await stays.wait_for(lambda v: added["id"] in v.items)
+
+    again = LiveView(await hub.connect(NS, hub.token(desk)), NS)
+    again.items, again.cursor = dict(view.items), view.cursor
+    data = await again.subscribe(doctor_id=d1["id"], cursor=view.cursor)
+    assert data["resumed"] is True
+    assert [(c["type"], c["id"]) for c in data["changes"]] == [
+        ("change", kept["id"]), ("remove", moved["id"]), ("add", added["id"])]
+    assert store_reads == []
+    fresh = {a["id"]: a for a in (await call(writer, NS, "list", {"doctor_id": d1["id"]}))["data"]}
+    assert again.items == fresh == stays.items
