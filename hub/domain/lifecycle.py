@@ -6,6 +6,8 @@ also cancelled or no_show. A recall keeps ``called`` and counts.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hub.errors import InvalidTransition
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -34,6 +36,16 @@ def check(current: str, target: str) -> None:
     if target not in ALLOWED.get(current, frozenset()):
         raise InvalidTransition(
             f"An appointment that is {current} cannot become {target}.", details={"current": current}
+        )
+
+
+def check_check_in_day(current: str, appointment_day: dt.date, today: dt.date) -> None:
+    """A ticket is for today's waiting room: check-in happens on the appointment's own
+    clinic-local day, not days ahead (nor after it)."""
+    if appointment_day != today:
+        raise InvalidTransition(
+            f"Check-in is only possible on the appointment's day ({appointment_day.isoformat()}).",
+            details={"current": current, "day": appointment_day.isoformat()},
         )
 
 

@@ -86,6 +86,28 @@ def _import_and_audit_paths(spec: APISpec) -> None:
         "responses": {"200": {"description": "Audit records, oldest first"}, "401": ERROR, "403": ERROR, "422": ERROR}}})
 
 
+def _scheduling_and_health_paths(spec: APISpec) -> None:
+    id_param = [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}]
+    errors = {str(s): ERROR for s in (401, 403, 404, 409, 422)}
+    spec.path(path="/doctors/{id}/availability", parameters=id_param, operations={"get": {
+        "summary": "Free slots of a clinic-local day: [{start, end}] (aware ISO 8601)",
+        "parameters": [{"in": "query", "name": "date", "required": True, "schema": {"type": "string", "format": "date"}}],
+        "responses": {"200": {"description": "OK"}, **errors}}})
+    spec.path(path="/appointments/{id}/{event}", parameters=[*id_param, {
+        "in": "path", "name": "event", "required": True,
+        "schema": {"type": "string", "enum": ["check_in", "recall", "start", "complete", "cancel", "no_show"]}}],
+        operations={"post": {
+            "summary": "A lifecycle step; body {reason} for cancel. Refused with invalid_transition and the current state",
+            "responses": {"200": {"description": "The appointment after the step", **_json("Appointment")}, **errors}}})
+    spec.path(path="/appointments/call_next", operations={"post": {
+        "summary": "Call the longest-waiting checked-in patient of a doctor: body {doctor_id}",
+        "responses": {"200": {"description": "The called appointment", **_json("Appointment")}, **errors}}})
+    spec.path(path="/healthz", operations={"get": {"summary": "Alive", "security": [],
+                                                   "responses": {"200": {"description": "OK"}}}})
+    spec.path(path="/readyz", operations={"get": {"summary": "Store reachable (503 while it is not)", "security": [],
+                                                  "responses": {"200": {"description": "Ready"}, "503": {"description": "Not ready"}}}})
+
+
 def build_spec() -> dict[str, Any]:
     spec = APISpec(title="Clinic Hub", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -110,6 +132,7 @@ def build_spec() -> dict[str, Any]:
         "parameters": [{"in": "query", "schema": PatientSearchSchema}],
         "responses": {"200": {"description": "OK"}}}})
     _import_and_audit_paths(spec)
+    _scheduling_and_health_paths(spec)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     return document

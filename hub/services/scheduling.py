@@ -111,8 +111,9 @@ class SchedulingService:
         return changes
 
     async def _check_in_fields(self, current: Record, now: dt.datetime) -> dict[str, Any]:
-        doctor = await self.store.get("doctors", current["doctor_id"])
         day = schedule.local_date(now, self.config.timezone)
+        lifecycle.check_check_in_day(current["status"], schedule.local_date(current["start"], self.config.timezone), day)
+        doctor = await self.store.get("doctors", current["doctor_id"])
         fields_ = {
             "checked_in_at": now,
             "ticket": await tickets.next_ticket(self.store, day, doctor.get("ticket_prefix", "A")),

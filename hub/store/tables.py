@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from hub.errors import Conflict
+
 META_DATETIMES = ("created_at", "updated_at")
 
 
@@ -20,6 +22,15 @@ class TableSpec:
     datetimes: tuple[str, ...] = META_DATETIMES
     dates: tuple[str, ...] = ()
     order_by: tuple[str, ...] = ("created_at",)
+
+
+FIELD_LABELS = {"national_id": "national ID"}
+
+
+def duplicate(spec: TableSpec, field: str) -> Conflict:
+    """The one answer both backends give when a unique field is taken."""
+    label = FIELD_LABELS.get(field, field.replace("_", " "))
+    return Conflict(f"Another {spec.name.rstrip('s')} has this {label}.", fields={field: ["Already exists."]})
 
 
 TABLES: dict[str, TableSpec] = {

@@ -137,6 +137,21 @@ async def test_lifecycle_events_follow_the_state_machine_and_record_who_and_when
     assert (await call(desk_c, NS, "update", {"id": a["id"], "data": {"status": "scheduled"}}))["error"]["code"] == "invalid"
 
 
+async def test_check_in_on_another_day_is_refused_and_takes_no_ticket(hub):
+    doctor, (p, *_), desk, _ = await clinic(hub)
+    desk_c = await hub.connect(NS, hub.token(desk))
+    tomorrow = (dt.datetime.now(MADRID) + dt.timedelta(days=1)).date()
+    later = dt.datetime.combine(tomorrow, dt.time(10, 0)).isoformat()
+    a = (await call(desk_c, NS, "create", booking(doctor, p, later)))["data"]
+    error = (await call(desk_c, NS, "check_in", {"id": a["id"]}))["error"]
+    assert error == {"code": "invalid_transition", "current": "scheduled", "day": tomorrow.isoformat(),
+                     "message": f"Check-in is only possible on the appointment's day ({tomorrow.isoformat()})."}
+    stored = (await call(desk_c, NS, "get", {"id": a["id"]}))["data"]
+    assert stored["status"] == "scheduled" and stored["version"] == a["version"] and not stored.get("ticket")
+    today = (await call(desk_c, NS, "create", booking(doctor, p, today_at(10))))["data"]
+    assert (await call(desk_c, NS, "check_in", {"id": today["id"]}))["data"]["ticket"] == "A-001"  # no number used up
+
+
 async def test_rest_lifecycle_routes_answer_like_the_socket_events(hub):
     doctor, (p, *_), desk, _ = await clinic(hub)
     headers = await hub.headers(desk)

@@ -145,6 +145,7 @@ async def test_update_national_id_to_an_existing_one_is_a_conflict(clinic):
     error = refused(await call(client, "/patients", "update", {"id": other["id"], "data": {"national_id": "12345678-z"}}),
                     "conflict")
     assert error["fields"] == {"national_id": ["Already exists."]}
+    assert error["message"] == "Another patient has this national ID."
     assert (await clinic.hub.store.get("patients", other["id"]))["national_id"] == "X1234567L"
 
 

@@ -24,6 +24,7 @@ async def test_second_insert_with_same_national_id_conflicts(store: Store) -> No
     with pytest.raises(Conflict) as caught:
         await store.insert("patients", patient(national_id="12345678Z"))
     assert caught.value.fields == {"national_id": ["Already exists."]}
+    assert caught.value.message == "Another patient has this national ID."  # the same on every backend
     assert await store.count("patients", {}) == 1
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from hub.errors import Conflict
 from hub.store.rethinkdb.connection import Connection
 from hub.store.rethinkdb.reql import r
-from hub.store.tables import TableSpec
+from hub.store.tables import TableSpec, duplicate
 
 log = logging.getLogger("hub.store.rethinkdb")
 
@@ -49,7 +49,7 @@ def key_id(table: str, field: str, value: Any) -> str:
 
 
 def taken(spec: TableSpec, field: str) -> Conflict:
-    return Conflict(f"Another {spec.name} record has this {field}.", fields={field: ["Already exists."]})
+    return duplicate(spec, field)
 
 
 class UniqueKeys:

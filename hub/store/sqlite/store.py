@@ -30,7 +30,7 @@ from hub.store.sqlite import codec
 from hub.store.sqlite.schema import all_statements, unique_index_name
 from hub.store.sqlite.sql import select_sql
 from hub.store.sqlite.wakeups import ValkeyWakeups
-from hub.store.tables import TABLES, TableSpec, spec_for
+from hub.store.tables import TABLES, TableSpec, duplicate, spec_for
 
 T = TypeVar("T")
 
@@ -324,5 +324,5 @@ class _unique_guard:
             return
         for field in self.spec.unique:
             if unique_index_name(self.spec, field) in str(exc):
-                raise Conflict(f"Another {self.spec.name} record has this {field}.", fields={field: ["Already exists."]}) from exc
+                raise duplicate(self.spec, field) from exc
         raise Conflict(f"A {self.spec.name} record with this id already exists.", fields={"id": ["Already exists."]}) from exc
