@@ -58,6 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_MAX_MESSAGE_BYTES", "65536", "Largest Socket.IO message answered normally; larger ones get `too_large`."),
     Setting("HUB_MAX_TRANSPORT_BYTES", "8388608", "Hard transport limit; a frame above it closes the websocket (code 1009)."),
     Setting("HUB_WS_COMPRESSION", "off", "off | on: accept permessage-deflate on websockets. On costs about 300 KB per socket and a sixth of the CPU of each delivery (see bench/); our frames are small."),
+    Setting("HUB_PING_INTERVAL_SECONDS", "25", "Engine.IO heartbeat: the server pings each socket this often; a peer silent for this plus 20 s is dropped. Each ping costs CPU per socket (see bench/ S1)."),
     Setting("HUB_RECOVERY_WINDOW_SECONDS", "600", "How long a disconnected subscriber can resume with its cursor."),
     Setting("HUB_LIST_MAX_LIMIT", "200", "Largest `limit` accepted by list/search."),
     Setting("HUB_NATIONAL_ID_FORMATS", "es", "Accepted national ID formats: es (DNI/NIE with check letter), generic (4-20 letters/digits)."),
@@ -103,6 +104,7 @@ class Config:
     max_message_bytes: int
     max_transport_bytes: int
     ws_compression: bool
+    ping_interval_seconds: int
     recovery_window_seconds: int
     list_max_limit: int
     national_id_formats: tuple[str, ...]
@@ -206,6 +208,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv_path: str | Path | 
         max_message_bytes=r.integer("HUB_MAX_MESSAGE_BYTES", 1024, 64 * 1024 * 1024),
         max_transport_bytes=r.integer("HUB_MAX_TRANSPORT_BYTES", 1024, 256 * 1024 * 1024),
         ws_compression=r.choice("HUB_WS_COMPRESSION", ("off", "on")) == "on",
+        ping_interval_seconds=r.integer("HUB_PING_INTERVAL_SECONDS", 5, 300),
         recovery_window_seconds=r.integer("HUB_RECOVERY_WINDOW_SECONDS", 10, 24 * 3600),
         list_max_limit=r.integer("HUB_LIST_MAX_LIMIT", 1, 10_000),
         national_id_formats=formats,

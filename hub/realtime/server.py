@@ -83,6 +83,7 @@ def create_sio(config: Config) -> socketio.AsyncServer:
         client_manager=create_manager(config),
         cors_allowed_origins=cors_origins(config),
         max_http_buffer_size=config.max_transport_bytes,
+        ping_interval=config.ping_interval_seconds,
         json=jsoncodec,
         logger=False,
         engineio_logger=False,

@@ -27,3 +27,10 @@ async def test_websocket_deflate_is_accepted_when_configured(start_hub, tmp_path
     extensions, opening = await upgrade_extensions(hub)
     assert extensions is not None and "permessage-deflate" in extensions
     assert opening.startswith('0{"sid"')
+
+
+async def test_websocket_heartbeat_interval_comes_from_the_config(start_hub, tmp_path):
+    default_hub = await start_hub(make_config(tmp_path / "a"))
+    slow_hub = await start_hub(make_config(tmp_path / "b", HUB_PING_INTERVAL_SECONDS="60"))
+    assert '"pingInterval":25000' in (await upgrade_extensions(default_hub))[1]
+    assert '"pingInterval":60000' in (await upgrade_extensions(slow_hub))[1]

@@ -80,6 +80,7 @@ def test_load_config_dotenv_is_read_and_environment_wins(tmp_path):
         ({"HUB_LOG_FORMAT": "xml"}, "HUB_LOG_FORMAT"),
         ({"HUB_EVENT_LOOP": "trio"}, "HUB_EVENT_LOOP"),
         ({"HUB_WS_COMPRESSION": "yes"}, "HUB_WS_COMPRESSION"),
+        ({"HUB_PING_INTERVAL_SECONDS": "1"}, "HUB_PING_INTERVAL_SECONDS"),
     ],
 )
 def test_load_config_bad_value_is_refused_naming_the_setting(env, fragment):

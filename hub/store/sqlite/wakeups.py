@@ -52,6 +52,7 @@ class ValkeyWakeups:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._dirty.set()  # the publisher wakes, sees the flag and ends, even if a cancel is swallowed
         for task in self._tasks:
             task.cancel()
         if self._tasks:
@@ -67,9 +68,11 @@ class ValkeyWakeups:
     async def _publish_loop(self) -> None:
         client = valkey.asyncio.from_url(self.url, **PUBLISHER_OPTIONS)
         try:
-            while True:
+            while not self._stopping:
                 await self._dirty.wait()
                 self._dirty.clear()
+                if self._stopping:
+                    return
                 try:
                     await client.publish(self.channel, self.origin)
                 except (ValkeyError, OSError) as exc:  # readers elsewhere fall back to polling
