@@ -13,6 +13,7 @@ from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
 from hub.config import Config
 from hub.keys import config_key, pump_key, registry_key, services_key, sessions_key, sio_key, store_key
 from hub.realtime import jsoncodec
+from hub.realtime.engine import HubEngineServer
 from hub.realtime.namespaces.records import NAMESPACES
 from hub.realtime.pump import ChangePump
 from hub.realtime.registry import SubscriptionRegistry
@@ -57,6 +58,9 @@ class HubServer(socketio.AsyncServer):
             log.info("event %.64r to %s sent without ack; ignored", data[0] if data else None, namespace or "/")
             return
         await super()._handle_event(eio_sid, namespace, id, data)
+
+    def _engineio_server_class(self) -> type:
+        return HubEngineServer
 
 
 class PlainWebSocket(EngineWebSocket):

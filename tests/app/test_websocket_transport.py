@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import aiohttp
 
 from tests.conftest import make_config
@@ -34,3 +37,27 @@ async def test_websocket_heartbeat_interval_comes_from_the_config(start_hub, tmp
     slow_hub = await start_hub(make_config(tmp_path / "b", HUB_PING_INTERVAL_SECONDS="60"))
     assert '"pingInterval":25000' in (await upgrade_extensions(default_hub))[1]
     assert '"pingInterval":60000' in (await upgrade_extensions(slow_hub))[1]
+
+
+async def test_websocket_client_that_stops_answering_pings_is_dropped(start_hub, tmp_path, monkeypatch):
+    from hub.keys import sio_key
+    from hub.realtime import engine
+
+    monkeypatch.setattr(engine, "SWEEP_SECONDS", 0.2)
+    hub = await start_hub(make_config(tmp_path, HUB_PING_INTERVAL_SECONDS="5"))
+    eio = hub.app[sio_key].eio
+    eio.ping_timeout = 1  # no answer within 1 s of a ping: gone
+    async with aiohttp.ClientSession() as session, session.ws_connect(hub.url + ENDPOINT) as ws:
+        assert (await ws.receive_str()).startswith("0")
+        await ws.send_str("40/patients,{}")  # refused (no token) but the engine.io socket stays
+        assert len(eio.sockets) == 1
+        started = time.monotonic()
+        async with asyncio.timeout(15):
+            while (message := await ws.receive()).type == aiohttp.WSMsgType.TEXT:
+                pass  # the ping ("2") and the refusal; never answered
+        assert 5 <= time.monotonic() - started < 10
+    for _ in range(50):
+        if not eio.sockets:
+            break
+        await asyncio.sleep(0.1)
+    assert not eio.sockets
