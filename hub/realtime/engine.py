@@ -1,4 +1,4 @@
-"""The Engine.IO server, with a cheaper sweep for sockets whose client stopped answering.
+"""The Engine.IO layer: a cheaper sweep for silent sockets, and a websocket without deflate.
 
 python-engineio's service task visits one socket at a time, spreading a full round over
 the ping timeout: with 5,000 sockets that is 250 ``asyncio.wait_for`` calls a second, each
@@ -13,6 +13,8 @@ import asyncio
 import logging
 
 import engineio
+from aiohttp import web
+from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
 
 log = logging.getLogger("hub.realtime")
 SWEEP_SECONDS = 5.0
@@ -38,3 +40,21 @@ class HubEngineServer(engineio.AsyncServer):
                 self.sockets.pop(socket.sid, None)
             elif not socket.closing:
                 await socket.check_ping_timeout()
+
+
+class PlainWebSocket(EngineWebSocket):
+    """python-engineio's aiohttp websocket, declining permessage-deflate.
+
+    aiohttp accepts the extension whenever a browser offers it, and then keeps a zlib
+    compressor and decompressor per socket (about 300 KB) and compresses every frame for
+    every recipient. Our frames are a few hundred bytes on a clinic's LAN, so the hub
+    answers the upgrade without the extension (RFC 7692 lets a server decline it).
+    """
+
+    async def __call__(self, environ: dict) -> web.WebSocketResponse:
+        request = environ["aiohttp.request"]
+        self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size, compress=False)
+        await self._sock.prepare(request)
+        self.environ = environ
+        await self.handler(self)
+        return self._sock

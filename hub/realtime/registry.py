@@ -57,10 +57,9 @@ class SubscriptionRegistry:
                 if self.rooms.get(room.name) is not room:
                     break  # dropped by a resync while we waited: start again
                 covered = history[-1].position if history else (wanted.position if wanted else 0)
-                if history is None or covered >= self.position or attempt == 4:
-                    if history is not None and covered < self.position:
-                        history = None
-                    return await self._join(sid, room, wanted, history)
+                behind = history is not None and covered < self.position
+                if not behind or attempt == 4:  # still behind after 4 reads: a fresh snapshot
+                    return await self._join(sid, room, wanted, None if behind else history)
             assert wanted is not None  # the pump moved on while we read: read the rest
             history = await self._history(wanted, covered, room, history)
         return await self.subscribe(sid, namespace, flt, view, raw_cursor)

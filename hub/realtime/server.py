@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 
 import socketio
 from aiohttp import web
-from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
 
 from hub.config import Config
 from hub.keys import config_key, pump_key, registry_key, services_key, sessions_key, sio_key, store_key
 from hub.realtime import jsoncodec
-from hub.realtime.engine import HubEngineServer
+from hub.realtime.engine import HubEngineServer, PlainWebSocket
 from hub.realtime.namespaces.records import NAMESPACES
 from hub.realtime.pump import ChangePump
 from hub.realtime.registry import SubscriptionRegistry
@@ -61,24 +60,6 @@ class HubServer(socketio.AsyncServer):
 
     def _engineio_server_class(self) -> type:
         return HubEngineServer
-
-
-class PlainWebSocket(EngineWebSocket):
-    """python-engineio's aiohttp websocket, declining permessage-deflate.
-
-    aiohttp accepts the extension whenever a browser offers it, and then keeps a zlib
-    compressor and decompressor per socket (about 300 KB) and compresses every frame for
-    every recipient. Our frames are a few hundred bytes on a clinic's LAN, so the hub
-    answers the upgrade without the extension (RFC 7692 lets a server decline it).
-    """
-
-    async def __call__(self, environ: dict) -> web.WebSocketResponse:
-        request = environ["aiohttp.request"]
-        self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size, compress=False)
-        await self._sock.prepare(request)
-        self.environ = environ
-        await self.handler(self)
-        return self._sock
 
 
 def create_sio(config: Config) -> socketio.AsyncServer:

@@ -33,6 +33,7 @@ import orjson
 from hub.auth.permissions import Principal, require
 from hub.config import Config
 from hub.domain.audit import AuditListSchema
+from hub.domain.base import shared_schema
 from hub.domain.clock import utcnow
 from hub.services.validation import load
 from hub.store.base import Record, Store
@@ -119,7 +120,7 @@ class AuditLog:
     async def list(self, principal: Principal, params: Any) -> list[dict[str, Any]]:
         """Admins only; filters: user, table, record_id, from/to, skip/limit."""
         require(principal, TABLE, "read")
-        schema = AuditListSchema(clinic_tz=self.config.timezone, max_limit=self.config.list_max_limit)
+        schema = shared_schema(AuditListSchema, clinic_tz=self.config.timezone, max_limit=self.config.list_max_limit)
         records = await self.store.list(TABLE, to_query(load(schema, params)))
         return [present(record) for record in records]
 

@@ -42,8 +42,7 @@ class PatientService(RecordService):
 
     async def search(self, principal: Principal, params: Any) -> list[dict[str, Any]]:
         require(principal, self.table, "read")
-        schema = PatientSearchSchema(clinic_tz=self.config.timezone, max_limit=self.config.list_max_limit)
-        query = load(schema, params)
+        query = load(self.query_schema(PatientSearchSchema), params)
         terms = tuple(search_terms(query["q"]))
         found = await self.store.list(self.table, Query(search=terms, skip=query["skip"], limit=query["limit"]))
         return [self.present(principal, record) for record in found]

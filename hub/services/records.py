@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import random
 from typing import Any, ClassVar
 
@@ -17,6 +16,7 @@ from marshmallow import Schema
 
 from hub.auth.permissions import Principal, require
 from hub.config import Config
+from hub.domain.base import shared_schema
 from hub.errors import Conflict, Invalid
 from hub.services.validation import load
 from hub.store.base import Record, Store
@@ -31,14 +31,6 @@ async def retry_pause(attempt: int) -> None:
     await asyncio.sleep(random.uniform(0, RETRY_JITTER_SECONDS) * (attempt + 1))
 
 
-@functools.lru_cache(maxsize=128)
-def schema_instance(schema_class: type[Schema], options: tuple[tuple[str, Any], ...]) -> Schema:
-    """One instance per schema class and options: building a marshmallow schema deep-copies
-    its declared fields, which cost a tenth of a create's CPU. Our schemas keep no state
-    between loads and dumps, so an instance can serve every request."""
-    return schema_class(**dict(options))
-
-
 @dataclasses.dataclass
 class RecordService:
     store: Store
@@ -49,8 +41,11 @@ class RecordService:
     list_schema_class: ClassVar[type[Schema]]
 
     def schema(self, **kwargs: Any) -> Schema:
-        options = {"clinic_tz": self.config.timezone, "id_formats": self.config.national_id_formats, **kwargs}
-        return schema_instance(self.schema_class, tuple(sorted(options.items())))
+        return shared_schema(self.schema_class, clinic_tz=self.config.timezone, id_formats=self.config.national_id_formats, **kwargs)
+
+    def query_schema(self, schema_class: type[Schema]) -> Schema:
+        """A list/search parameter schema bound to the clinic's zone and page limit."""
+        return shared_schema(schema_class, clinic_tz=self.config.timezone, max_limit=self.config.list_max_limit)
 
     # -- hooks ----------------------------------------------------------------------------
     async def prepare(self, record: Record) -> Record:
@@ -104,8 +99,7 @@ class RecordService:
 
     async def list(self, principal: Principal, params: Any) -> list[dict[str, Any]]:
         require(principal, self.table, "read")
-        schema = schema_instance(self.list_schema_class, (("clinic_tz", self.config.timezone), ("max_limit", self.config.list_max_limit)))
-        filters = self.scope(principal, load(schema, params))
+        filters = self.scope(principal, load(self.query_schema(self.list_schema_class), params))
         records = await self.store.list(self.table, self.to_query(filters))
         return [self.present(principal, record) for record in records]
 
