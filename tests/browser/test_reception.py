@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import login, screenshot
-from tests.browser.support import SYSTEM, at_today
+from tests.browser.support import SYSTEM, at_today, clinic_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -117,3 +119,37 @@ async def test_english_is_selectable_and_kept_and_the_login_works_from_the_keybo
     outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # focus is visible
     await screenshot(page, "reception-english")
+
+
+async def test_check_in_is_offered_only_on_the_appointments_day(screens, clinic):
+    tomorrow = (dt.date.fromisoformat(clinic_today()) + dt.timedelta(days=1)).isoformat()
+    for start, reason in ((at_today("10:00"), "Hoy"), (f"{tomorrow}T10:00:00", "Mañana")):
+        await clinic.services.appointments.create(SYSTEM, {
+            "patient_id": clinic.patient["id"], "doctor_id": clinic.doctor["id"], "start": start, "reason": reason})
+    desk = await screens.staff("/reception", "reception", clinic)
+    today_row = desk.locator("#agenda-body tr", has_text="Hoy")
+    await expect(today_row.get_by_role("button", name="Check-in")).to_have_count(1)
+    await desk.locator("#agenda-date").fill(tomorrow)
+    later_row = desk.locator("#agenda-body tr", has_text="Mañana")
+    await expect(later_row.get_by_role("button", name="Reprogramar: José Ñúñez Peña, 10:00")).to_have_count(1)
+    await expect(later_row.get_by_role("button", name="Check-in")).to_have_count(0)
+
+
+async def test_a_full_days_agenda_names_every_patient_within_the_socket_rate_limit(screens, clinic):
+    letters = "TRWAGMYFPDXBNJZSQVHLCKE"
+    count = 90  # more lookups than the hub's burst (40) and its abuse limit allow at once
+    for n in range(count):
+        number = 20000000 + n
+        patient = await clinic.services.patients.create(SYSTEM, {
+            "national_id": f"{number}{letters[number % 23]}", "first_name": "Paciente", "last_name": f"Número{n:03d}",
+            "birth_date": "1980-01-01"})
+        await clinic.services.appointments.create(SYSTEM, {
+            "patient_id": patient["id"], "doctor_id": clinic.doctor["id"], "start": at_today("09:00"),
+            "reason": f"Lote {n}", "force": True})
+    desk = await screens.staff("/reception", "reception", clinic)
+    rows = desk.locator("#agenda-body tr", has_text="Lote")
+    await expect(rows).to_have_count(count)
+    for n in (0, count // 2, count - 1):
+        await expect(desk.locator("#agenda-body tr", has_text=f"Lote {n}")).to_contain_text(f"Número{n:03d}", timeout=20_000)
+    await expect(desk.locator("#agenda-body")).not_to_contain_text("…")
+    assert "rate_limited" not in clinic.hub.log_path.read_text()

@@ -2,6 +2,13 @@
 // a minute, so an edit made at another desk shows soon), doctors from a live /doctors view.
 
 const FRESH_MS = 60_000;
+// The hub limits each socket's events (HUB_SOCKET_BURST 40, HUB_SOCKET_RATE_PER_SECOND 20)
+// and drops a socket that keeps going over. A day's agenda can name 100+ patients, so the
+// lookups go out in a burst that fits, then at a pace under the rate; a refused one waits
+// the hub's retry_after and goes again.
+const BURST = 25;
+const SPACING_MS = 70;
+const REFILL_MS = 2_000;
 
 export class Directory {
   constructor(patients, doctorsView = null) {
@@ -10,6 +17,10 @@ export class Directory {
     this.patients = new Map(); // id -> {record, at}
     this.pending = new Set();
     this.listeners = new Set();
+    this.queue = [];
+    this.draining = false;
+    this.sent = 0; // lookups of the current run: the first BURST go at once
+    this.idleSince = 0;
   }
 
   onUpdate(listener) {
@@ -34,13 +45,42 @@ export class Directory {
   fetch(id) {
     if (this.pending.has(id) || !this.patientsConnection.connected) return;
     this.pending.add(id);
+    this.queue.push(id);
+    this.drain();
+  }
+
+  drain() {
+    if (this.draining) return;
+    this.draining = true;
+    if (Date.now() - this.idleSince > REFILL_MS) this.sent = 0; // the hub's bucket is full again
+    const next = () => {
+      const id = this.queue.shift();
+      if (id === undefined) {
+        this.draining = false;
+        this.idleSince = Date.now();
+        return;
+      }
+      this.sent += 1;
+      this.lookup(id);
+      setTimeout(next, this.sent <= BURST ? 0 : SPACING_MS);
+    };
+    next();
+  }
+
+  lookup(id) {
     this.patientsConnection.ask("get", { id })
       .then((patient) => {
         this.remember(patient);
+        this.pending.delete(id);
         for (const listener of this.listeners) listener();
       })
-      .catch(() => {})
-      .finally(() => this.pending.delete(id));
+      .catch((error) => {
+        if (error.code !== "rate_limited") return this.pending.delete(id);
+        setTimeout(() => {
+          this.queue.push(id);
+          this.drain();
+        }, (error.details.retry_after || 1) * 1000);
+      });
   }
 
   doctors() {

@@ -6,7 +6,11 @@ const STORAGE_KEY = "clinicHub.lang";
 export const LANGUAGES = { es: "Español", en: "English" };
 
 const plural = (one, many) => ({ count }) => (count === 1 ? one : many).replace("{count}", count);
-const transition = (text) => ({ current }) => text.replace("{current}", t(`status.${current}`, {}, null) || current);
+// An invalid_transition answer names the state the appointment is in, or (check-in on
+// another day) the appointment's day.
+const transition = (text, dayText) => ({ current, day }) => (day
+  ? dayText.replace("{day}", day)
+  : text.replace("{current}", t(`status.${current}`, {}, null) || current));
 
 const es = {
   "common.skip": "Saltar al contenido",
@@ -192,7 +196,8 @@ const es = {
   "error.conflict": "Ya existe un registro con esos datos.",
   "error.version_conflict": "Otro puesto ha modificado estos datos. Revíselos y guarde de nuevo.",
   "error.slot_full": "Ese hueco ya está completo. Elija otro o marque sobrecita.",
-  "error.invalid_transition": transition("No es posible: la cita está «{current}»."),
+  "error.invalid_transition": transition("No es posible: la cita está «{current}».",
+    "La llegada solo se registra el día de la cita ({day})."),
   "error.forbidden": "Su perfil no permite hacer esto.",
   "error.too_large": "Demasiados datos para un solo envío.",
   "error.unavailable": "El servicio no está disponible en este momento. Inténtelo de nuevo.",
@@ -399,7 +404,8 @@ const en = {
   "error.conflict": "A record with those details already exists.",
   "error.version_conflict": "Another desk changed this first. Check it and save again.",
   "error.slot_full": "That slot is full. Choose another or tick overbook.",
-  "error.invalid_transition": transition("Not possible: the appointment is “{current}”."),
+  "error.invalid_transition": transition("Not possible: the appointment is “{current}”.",
+    "Check-in is only possible on the appointment's day ({day})."),
   "error.forbidden": "Your role may not do this.",
   "error.too_large": "Too much data in one message.",
   "error.unavailable": "The service is unavailable right now. Please try again.",

@@ -30,6 +30,7 @@ export class AgendaPanel {
 
   refilter() {
     this.confirming.clear();
+    show($("#ticket-notice"), false);
     this.view.setFilter(this.filter());
   }
 
@@ -53,7 +54,7 @@ export class AgendaPanel {
   }
 
   showError(error) {
-    $("#agenda-error").textContent = t(`error.${error.code}`, {}, "error.generic");
+    $("#agenda-error").textContent = t(`error.${error.code}`, error.details, "error.generic");
   }
 
   render() {
@@ -87,7 +88,10 @@ export class AgendaPanel {
         button("keep", "agenda.keep", () => this.confirm(a, false))];
     }
     const buttons = [];
-    if (a.status === "scheduled") buttons.push(button("check-in", "agenda.checkIn", () => this.checkIn(a, name), "primary"));
+    // A ticket is for today's waiting room: the hub checks in only on the appointment's day.
+    if (a.status === "scheduled" && clinicDate(new Date(a.start)) === clinicDate()) {
+      buttons.push(button("check-in", "agenda.checkIn", () => this.checkIn(a, name), "primary"));
+    }
     if (a.status === "scheduled") buttons.push(button("reschedule", "agenda.reschedule", () => this.onReschedule(a)));
     if (CANCELLABLE.has(a.status)) buttons.push(button("cancel", "agenda.cancel", () => this.confirm(a, true)));
     return buttons;
