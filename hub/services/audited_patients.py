@@ -39,6 +39,11 @@ class AuditedPatientService(PatientService):
         await self._audited(principal, "read", [found])
         return found
 
+    async def get_many(self, principal: Principal, params: Any) -> list[dict[str, Any]]:
+        found = await super().get_many(principal, params)
+        await self._audited(principal, "read", found)
+        return found
+
     async def list(self, principal: Principal, params: Any) -> list[dict[str, Any]]:
         found = await super().list(principal, params)
         await self._audited(principal, "list", found)

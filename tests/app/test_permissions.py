@@ -180,6 +180,8 @@ async def test_doctor_cannot_read_or_change_another_doctors_appointment(clinic):
     assert (await call(client, "/appointments", "update", {"id": other, "data": {"notes": "x"}}))["error"]["code"] == "forbidden"
     assert await status_of(clinic.hub.http.get(f"{clinic.hub.url}/appointments/{other}",
                                                headers=clinic.headers("doctor"))) == 403
+    many = await call(client, "/appointments", "get_many", {"ids": [other, clinic.own_appointment["id"]]})
+    assert [a["id"] for a in many["data"]] == [clinic.own_appointment["id"]]  # another doctor's is left out
     assert await dump(clinic.hub) == before
 
 

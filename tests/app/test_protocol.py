@@ -43,7 +43,7 @@ async def test_lifecycle_event_names_sent_by_a_client_do_not_touch_the_session(c
     assert "medical_history" not in listed[0]  # still acting as reception, not as admin
 
 
-@pytest.mark.parametrize("event", ["create", "get", "update", "delete", "search", "list"])
+@pytest.mark.parametrize("event", ["create", "get", "get_many", "update", "delete", "search", "list"])
 async def test_non_object_payload_is_malformed_and_writes_nothing(clinic, subtests, event):
     client = await clinic.connect("admin", "/patients")
     before = await dump(clinic.hub)
@@ -57,7 +57,7 @@ async def test_non_object_payload_is_malformed_and_writes_nothing(clinic, subtes
 
 async def test_missing_payload_is_malformed(clinic, subtests):
     client = await clinic.connect("admin", "/patients")
-    for event in ("create", "get", "update", "delete", "search"):
+    for event in ("create", "get", "get_many", "update", "delete", "search"):
         with subtests.test(event=event):
             ack = await client.call(event, namespace="/patients", timeout=5)
             assert ack["error"]["code"] == "malformed"

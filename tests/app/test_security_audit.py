@@ -53,11 +53,13 @@ async def test_every_socket_patient_read_and_write_is_audited_with_the_client_ad
     before = await audit_rows(hub)
     pid = clinic.patient["id"]
     assert (await call(client, "/patients", "get", {"id": pid}))["ok"]
+    assert (await call(client, "/patients", "get_many", {"ids": [pid, "no-such-id"]}))["ok"]
     assert (await call(client, "/patients", "list", {}))["ok"]
     assert (await call(client, "/patients", "search", {"q": "nunez"}))["ok"]
     assert (await call(client, "/patients", "update", {"id": pid, "data": {"medical_history": "Asma"}}))["ok"]
     rows = await new_rows(hub, before)
-    assert [r["action"] for r in rows] == ["read", "list", "search", "update"]
+    assert [r["action"] for r in rows] == ["read", "read", "list", "search", "update"]
+    assert rows[1]["record_ids"] == [pid]
     assert all(r["who"] == clinic.users["doctor"]["id"] and r["role"] == "doctor" for r in rows)
     assert all(r["client"] == "127.0.0.1" for r in rows)
     assert all(pid in r["record_ids"] for r in rows)

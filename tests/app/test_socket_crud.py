@@ -53,6 +53,26 @@ async def test_patients_search_by_q_returns_matches(clinic):
     assert ok(await call(client, "/patients", "search", {"q": "nobody"})) == []
 
 
+async def test_get_many_answers_the_records_asked_for_in_order_once_each(clinic):
+    client = await clinic.connect("reception", "/patients")
+    other = ok(await call(client, "/patients", "create", patient_data(national_id="X1234567L", first_name="Ana")))
+    pid = clinic.patient["id"]
+    found = ok(await call(client, "/patients", "get_many", {"ids": [other["id"], "no-such-id", pid, other["id"]]}))
+    assert [p["id"] for p in found] == [other["id"], pid]
+    assert found[0] == other
+    assert all("medical_history" not in p for p in found)  # presented for the role, like get
+
+
+async def test_get_many_bad_ids_are_invalid_with_fields(clinic, subtests):
+    client = await clinic.connect("admin", "/doctors")
+    for payload in ({}, {"ids": []}, {"ids": "abc"}, {"ids": [1, 2]}, {"ids": [None]}, {"ids": ["x" * 65]},
+                    {"ids": [f"id-{n}" for n in range(201)]}, {"ids": ["a"], "also": 1}):
+        with subtests.test(payload=str(payload)[:60]):
+            error = refused(await call(client, "/doctors", "get_many", payload), "invalid")
+            assert set(error["fields"]) <= {"ids", "also"} and error["fields"]
+    assert len(ok(await call(client, "/doctors", "get_many", {"ids": [f"id-{n}" for n in range(199)] + [clinic.doctor["id"]]}))) == 1
+
+
 async def test_doctors_create_get_list_update_delete_round_trip(clinic):
     client = await clinic.connect("admin", "/doctors")
     created = ok(await call(client, "/doctors", "create", doctor_data(last_name="Vázquez", specialty="Dermatología")))

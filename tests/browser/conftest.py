@@ -34,11 +34,14 @@ class Screens:
         self.contexts: list[Any] = []
         self.errors: list[str] = []
 
-    async def open(self, path: str) -> Any:
+    async def open(self, path: str, prepare: Any = None) -> Any:
+        """``prepare(context)``, if given, runs before the page loads (routes, init scripts)."""
         context = await self.browser.new_context(
             base_url=self.base_url, timezone_id=CLINIC_TZ, locale="es-ES", viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(10_000)
+        if prepare is not None:
+            await prepare(context)
         self.contexts.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda exc: self.errors.append(f"{path}: page error: {exc}"))
@@ -50,8 +53,8 @@ class Screens:
         if message.type in ("error", "warning") and not EXPECTED_CONSOLE.search(message.text):
             self.errors.append(f"{path}: console {message.type}: {message.text}")
 
-    async def staff(self, path: str, role: str, clinic: Clinic) -> Any:
-        page = await self.open(path)
+    async def staff(self, path: str, role: str, clinic: Clinic, prepare: Any = None) -> Any:
+        page = await self.open(path, prepare)
         await login(page, clinic.users[role]["email"])
         return page
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import re
 
 import pytest
 from playwright.async_api import expect
@@ -135,9 +137,8 @@ async def test_check_in_is_offered_only_on_the_appointments_day(screens, clinic)
     await expect(later_row.get_by_role("button", name="Check-in")).to_have_count(0)
 
 
-async def test_a_full_days_agenda_names_every_patient_within_the_socket_rate_limit(screens, clinic):
+async def book_named_patients(clinic, count):
     letters = "TRWAGMYFPDXBNJZSQVHLCKE"
-    count = 90  # more lookups than the hub's burst (40) and its abuse limit allow at once
     for n in range(count):
         number = 20000000 + n
         patient = await clinic.services.patients.create(SYSTEM, {
@@ -146,10 +147,46 @@ async def test_a_full_days_agenda_names_every_patient_within_the_socket_rate_lim
         await clinic.services.appointments.create(SYSTEM, {
             "patient_id": patient["id"], "doctor_id": clinic.doctor["id"], "start": at_today("09:00"),
             "reason": f"Lote {n}", "force": True})
-    desk = await screens.staff("/reception", "reception", clinic)
+
+
+async def expect_every_row_named(desk, count):
     rows = desk.locator("#agenda-body tr", has_text="Lote")
     await expect(rows).to_have_count(count)
     for n in (0, count // 2, count - 1):
-        await expect(desk.locator("#agenda-body tr", has_text=f"Lote {n}")).to_contain_text(f"Número{n:03d}", timeout=20_000)
+        await expect(desk.locator("#agenda-body tr", has_text=f"Lote {n}")).to_contain_text(f"Número{n:03d}")
     await expect(desk.locator("#agenda-body")).not_to_contain_text("…")
+
+
+async def test_a_full_days_agenda_names_every_patient_within_the_socket_rate_limit(screens, clinic):
+    count = 210  # more rows than one get_many (200) and far more than the hub's burst (40) of single gets
+    await book_named_patients(clinic, count)
+    desk = await screens.staff("/reception", "reception", clinic)
+    await expect_every_row_named(desk, count)
     assert "rate_limited" not in clinic.hub.log_path.read_text()
+
+
+async def test_names_come_in_when_the_patients_socket_connects_after_the_agenda_is_shown(screens, clinic):
+    """The agenda (on /appointments) can render before /patients has connected; the names it
+    could not ask for then are asked for when /patients connects."""
+    await book_named_patients(clinic, 3)
+    shown_unnamed = asyncio.Event()
+
+    async def hold_patients_connect(context):
+        async def route(ws):
+            server = ws.connect_to_server()
+
+            async def to_server(message):
+                if isinstance(message, str) and message.startswith("40/patients,"):
+                    # /patients connects only once the agenda is on screen without names
+                    row = context.pages[0].locator("#agenda-body tr", has_text="Lote 0")
+                    await expect(row).to_contain_text("…", timeout=15_000)
+                    shown_unnamed.set()
+                server.send(message)
+
+            ws.on_message(to_server)
+
+        await context.route_web_socket(re.compile(r"/socket\.io/"), route)
+
+    desk = await screens.staff("/reception", "reception", clinic, prepare=hold_patients_connect)
+    await expect_every_row_named(desk, 3)
+    assert shown_unnamed.is_set()

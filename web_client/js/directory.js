@@ -1,26 +1,28 @@
-// Names for ids: patients fetched on demand through /patients `get` (refreshed when older than
-// a minute, so an edit made at another desk shows soon), doctors from a live /doctors view.
+// Names for ids: patients fetched on demand through /patients `get_many` (refreshed when
+// older than a minute, so an edit made at another desk shows soon), doctors from a live
+// /doctors view.
+//
+// The ids a render asks for are gathered and sent as one `get_many` (at most MAX_IDS per
+// event), so a day's agenda of 100+ rows costs one or two events, well inside the hub's
+// per-socket rate limit. Ids still unnamed when the socket is offline, or whose lookup
+// failed, are asked for again when it (re)connects; a rate_limited one after `retry_after`.
 
 const FRESH_MS = 60_000;
-// The hub limits each socket's events (HUB_SOCKET_BURST 40, HUB_SOCKET_RATE_PER_SECOND 20)
-// and drops a socket that keeps going over. A day's agenda can name 100+ patients, so the
-// lookups go out in a burst that fits, then at a pace under the rate; a refused one waits
-// the hub's retry_after and goes again.
-const BURST = 25;
-const SPACING_MS = 70;
-const REFILL_MS = 2_000;
+const MAX_IDS = 200; // HUB_LIST_MAX_LIMIT's default
+const RETRY_MS = 2_000;
+const TRANSIENT = new Set(["offline", "timeout", "unavailable", "internal", "rate_limited", "token_expired"]);
 
 export class Directory {
   constructor(patients, doctorsView = null) {
     this.patientsConnection = patients;
     this.doctorsView = doctorsView;
     this.patients = new Map(); // id -> {record, at}
-    this.pending = new Set();
+    this.wanted = new Set(); // asked for, not yet sent
+    this.inFlight = new Set();
     this.listeners = new Set();
-    this.queue = [];
-    this.draining = false;
-    this.sent = 0; // lookups of the current run: the first BURST go at once
-    this.idleSince = 0;
+    this.flushQueued = false;
+    this.retryTimer = null;
+    patients.onConnect(() => this.flush());
   }
 
   onUpdate(listener) {
@@ -43,44 +45,46 @@ export class Directory {
   }
 
   fetch(id) {
-    if (this.pending.has(id) || !this.patientsConnection.connected) return;
-    this.pending.add(id);
-    this.queue.push(id);
-    this.drain();
+    if (this.inFlight.has(id) || this.wanted.has(id)) return;
+    this.wanted.add(id);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => { // after the render that asked: one request for all its rows
+      this.flushQueued = false;
+      this.flush();
+    });
   }
 
-  drain() {
-    if (this.draining) return;
-    this.draining = true;
-    if (Date.now() - this.idleSince > REFILL_MS) this.sent = 0; // the hub's bucket is full again
-    const next = () => {
-      const id = this.queue.shift();
-      if (id === undefined) {
-        this.draining = false;
-        this.idleSince = Date.now();
-        return;
-      }
-      this.sent += 1;
-      this.lookup(id);
-      setTimeout(next, this.sent <= BURST ? 0 : SPACING_MS);
-    };
-    next();
+  flush() {
+    if (!this.patientsConnection.connected || !this.wanted.size) return;
+    const ids = [...this.wanted];
+    this.wanted.clear();
+    for (let start = 0; start < ids.length; start += MAX_IDS) this.lookup(ids.slice(start, start + MAX_IDS));
   }
 
-  lookup(id) {
-    this.patientsConnection.ask("get", { id })
-      .then((patient) => {
-        this.remember(patient);
-        this.pending.delete(id);
+  lookup(ids) {
+    for (const id of ids) this.inFlight.add(id);
+    this.patientsConnection.ask("get_many", { ids })
+      .then((found) => {
+        const at = Date.now();
+        for (const id of ids) this.patients.set(id, { record: null, at }); // gone: not asked again for a while
+        for (const patient of found) this.remember(patient);
+        this.settled(ids);
         for (const listener of this.listeners) listener();
       })
       .catch((error) => {
-        if (error.code !== "rate_limited") return this.pending.delete(id);
-        setTimeout(() => {
-          this.queue.push(id);
-          this.drain();
-        }, (error.details.retry_after || 1) * 1000);
+        this.settled(ids);
+        if (!TRANSIENT.has(error.code)) return;
+        for (const id of ids) this.wanted.add(id);
+        if (error.code === "offline") return; // the next connect flushes
+        const wait = error.code === "rate_limited" ? (error.details?.retry_after || 1) * 1000 : RETRY_MS;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.flush(), wait);
       });
+  }
+
+  settled(ids) {
+    for (const id of ids) this.inFlight.delete(id);
   }
 
   doctors() {

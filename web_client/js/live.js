@@ -18,6 +18,7 @@ export class LiveConnection {
   constructor(namespace, { token, onAuthProblem = () => {}, onState = () => {} }) {
     this.namespace = namespace;
     this.views = new Set();
+    this.connectListeners = new Set(); // run on every (re)connect, after the views resubscribe
     this.onAuthProblem = onAuthProblem;
     this.onState = onState;
     this.state = "connecting";
@@ -39,6 +40,7 @@ export class LiveConnection {
       this.failures = 0;
       this.setState("online");
       for (const view of this.views) view.resubscribe();
+      for (const listener of this.connectListeners) listener();
     });
     socket.on("disconnect", (reason) => {
       if (this.state === "ended") return;
@@ -62,6 +64,10 @@ export class LiveConnection {
     socket.on("resync", (event) => {
       for (const view of this.views) if (view.subscription === event?.subscription) view.resubscribe();
     });
+  }
+
+  onConnect(listener) {
+    this.connectListeners.add(listener);
   }
 
   setState(state) {

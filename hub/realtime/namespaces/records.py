@@ -14,7 +14,7 @@ from hub.realtime.namespaces.base import HubNamespace
 from hub.services.records import RecordService
 from hub.services.validation import load
 
-CRUD = frozenset({"create", "get", "list", "update", "delete"})
+CRUD = frozenset({"create", "get", "get_many", "list", "update", "delete"})
 LIVE = frozenset({"subscribe", "unsubscribe", "refresh"})
 READY_WAIT_SECONDS = 5.0
 
@@ -31,6 +31,9 @@ class RecordNamespace(HubNamespace):
 
     async def on_get(self, sid: str, principal: Principal, data: Any) -> Any:
         return await self.service.get(principal, load(IdSchema(), data)["id"])
+
+    async def on_get_many(self, sid: str, principal: Principal, data: Any) -> Any:
+        return await self.service.get_many(principal, data)
 
     async def on_list(self, sid: str, principal: Principal, data: Any) -> Any:
         return await self.service.list(principal, {} if data is None else data)
