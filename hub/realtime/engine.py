@@ -15,6 +15,9 @@ import logging
 import engineio
 from aiohttp import web
 from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
+from engineio.async_socket import AsyncSocket
+
+from hub.realtime import direct_websocket
 
 log = logging.getLogger("hub.realtime")
 SWEEP_SECONDS = 5.0
@@ -49,6 +52,8 @@ class PlainWebSocket(EngineWebSocket):
     compressor and decompressor per socket (about 300 KB) and compresses every frame for
     every recipient. Our frames are a few hundred bytes on a clinic's LAN, so the hub
     answers the upgrade without the extension (RFC 7692 lets a server decline it).
+    A socket that connects straight over websocket is then served by
+    ``direct_websocket.serve`` (no writer task or queue).
     """
 
     async def __call__(self, environ: dict) -> web.WebSocketResponse:
@@ -56,5 +61,9 @@ class PlainWebSocket(EngineWebSocket):
         self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size, compress=False)
         await self._sock.prepare(request)
         self.environ = environ
-        await self.handler(self)
+        socket = getattr(self.handler, "__self__", None)
+        if isinstance(socket, AsyncSocket) and not socket.connected:  # straight to websocket
+            await direct_websocket.serve(socket, self)
+        else:  # an upgrade from long-polling
+            await self.handler(self)
         return self._sock
