@@ -14,8 +14,9 @@ transport our clients use) when the websocket does not compress:
 - a client that reads slowly does not hold up the others: once its transport asks the
   writer to wait (its buffer is full), its packets go to a backlog that one task writes
   out as the transport drains, in order, and new ones queue behind them;
-- the reader is one plain loop. A client that stops answering pings is found by the
-  server's sweep (``HubEngineServer``), which closes the socket; closing it ends the loop.
+- the reader is one plain loop, and there is no sleeping task per socket waiting to send
+  the next ping: the server's sweep (``HubEngineServer``) sends the pings that are due
+  (``ping_due``) and closes a socket whose client stopped answering, which ends the loop.
 
 Sockets that started on long-polling and upgraded keep python-engineio's own handler.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import time
 from collections.abc import Coroutine
 from typing import Any
 
@@ -111,6 +113,7 @@ async def serve(socket: AsyncSocket, ws: Any) -> None:
         writes.write(socket.queue.get_nowait().encode())
         socket.queue.task_done()
     socket.send = writes.send  # every later packet of this socket is written at once
+    socket.schedule_ping = lambda: _pong_received(socket)
     closing = socket.close
     reading = True
 
@@ -128,6 +131,22 @@ async def serve(socket: AsyncSocket, ws: Any) -> None:
         if not response.closed:
             await response.close()
         await socket.close(wait=False, abort=True, reason=socket.server.reason.TRANSPORT_CLOSE)
+
+
+def _pong_received(socket: AsyncSocket) -> None:
+    if socket.last_ping:  # the ping in flight was answered: the next one is due an interval later
+        socket.last_ping = None
+        socket.hub_next_ping = time.time() + socket.server.ping_interval
+
+
+def ping_due(socket: AsyncSocket, now: float) -> bool:
+    """Whether the sweep should ping this socket now (and then it counts as sent)."""
+    due = getattr(socket, "hub_next_ping", None)
+    if due is None or now < due or socket.last_ping:
+        return False
+    socket.hub_next_ping = None
+    socket.last_ping = now
+    return True
 
 
 async def _read(socket: AsyncSocket, response: web.WebSocketResponse) -> None:

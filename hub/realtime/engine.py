@@ -5,15 +5,20 @@ the ping timeout: with 5,000 sockets that is 250 ``asyncio.wait_for`` calls a se
 a task and a timer, about 4% of a core on an idle hub (bench/ S1). This one wakes every
 ``SWEEP_SECONDS`` and checks every socket in one pass (a clock comparison each), which
 finds a silent client as soon (heartbeat interval + timeout, plus at most one sweep).
+The same sweep sends the pings of sockets served by ``direct_websocket`` (at most one sweep
+late, well inside what a client waits for: the interval plus the timeout).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import engineio
 from aiohttp import web
+from engineio import packet as eio_packet
+from engineio.exceptions import SocketIsClosedError
 from engineio.async_drivers.aiohttp import WebSocket as EngineWebSocket
 from engineio.async_socket import AsyncSocket
 
@@ -21,6 +26,7 @@ from hub.realtime import direct_websocket
 
 log = logging.getLogger("hub.realtime")
 SWEEP_SECONDS = 5.0
+PING = eio_packet.Packet(eio_packet.PING)
 
 
 class HubEngineServer(engineio.AsyncServer):
@@ -38,11 +44,16 @@ class HubEngineServer(engineio.AsyncServer):
                 log.exception("engine.io sweep failed")
 
     async def _sweep(self) -> None:
+        now = time.time()
         for socket in list(self.sockets.values()):
             if socket.closed:
                 self.sockets.pop(socket.sid, None)
             elif not socket.closing:
-                await socket.check_ping_timeout()
+                try:
+                    if await socket.check_ping_timeout() and direct_websocket.ping_due(socket, now):
+                        await socket.send(PING)
+                except SocketIsClosedError:
+                    pass
 
 
 class PlainWebSocket(EngineWebSocket):

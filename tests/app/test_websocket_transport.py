@@ -61,3 +61,25 @@ async def test_websocket_client_that_stops_answering_pings_is_dropped(start_hub,
             break
         await asyncio.sleep(0.1)
     assert not eio.sockets
+
+
+async def test_websocket_client_that_answers_pings_keeps_getting_them_and_stays(start_hub, tmp_path, monkeypatch):
+    from hub.keys import sio_key
+    from hub.realtime import engine
+
+    monkeypatch.setattr(engine, "SWEEP_SECONDS", 0.2)
+    hub = await start_hub(make_config(tmp_path))
+    eio = hub.app[sio_key].eio
+    eio.ping_interval, eio.ping_timeout = 1, 1
+    pings = 0
+    async with aiohttp.ClientSession() as session, session.ws_connect(hub.url + ENDPOINT) as ws:
+        assert (await ws.receive_str()).startswith("0")
+        started = time.monotonic()
+        while time.monotonic() - started < 5:
+            message = await ws.receive(timeout=3)  # a ping at least every interval plus one sweep
+            assert message.type == aiohttp.WSMsgType.TEXT, message
+            if message.data == "2":
+                pings += 1
+                await ws.send_str("3")
+        assert len(eio.sockets) == 1
+    assert pings >= 3
