@@ -19,6 +19,12 @@ from hub.domain.users import ROLES
 from hub.errors import ConfigError, HubError
 from hub.logsetup import access_log_options, setup_logging
 
+# Connections the kernel holds for the hub before it accepts them (capped by
+# net.core.somaxconn). aiohttp's default, 128, drops the SYNs of a reconnect storm: when an
+# instance dies, its screens all come back within a second or two (bench/ S4), and a
+# dropped SYN is retried only after 1, 3, 7... seconds.
+LISTEN_BACKLOG = 2048
+
 
 def _config() -> Config:
     return with_development_secret(load_config())
@@ -64,7 +70,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("\n".join(lines), flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=host, port=port, print=None, loop=new_event_loop(config), **access_log_options())
+    web.run_app(app, host=host, port=port, backlog=LISTEN_BACKLOG, print=None, loop=new_event_loop(config),
+                **access_log_options())
     return 0
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import fields, validate
 
 from hub.auth.permissions import Principal, require, require_own_agenda
-from hub.domain.base import HubSchema
+from hub.domain.base import HubSchema, shared_schema
 from hub.domain.clock import local_day_bounds
 from hub.domain.fields import Text
 from hub.domain.lifecycle import IN_QUEUE
@@ -85,7 +85,7 @@ def parse_filter(table: str, raw: Any, tz: ZoneInfo, principal: Principal) -> Fi
     if table not in SCHEMAS:
         raise Invalid(f"{table} has no subscriptions.")
     require(principal, table, "read")
-    data = load(SCHEMAS[table](), {} if raw is None else raw)
+    data = load(shared_schema(SCHEMAS[table]), {} if raw is None else raw)
     if table == "queue":
         return queue_filter(data, tz)
     if table == "appointments":

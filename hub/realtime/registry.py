@@ -27,6 +27,7 @@ log = logging.getLogger("hub.realtime")
 # writes its pump has not applied yet, which this instance's recent changes cannot show:
 # a resume into it gets a fresh snapshot instead.
 SETTLE_SECONDS = 5.0
+REPLAY_MEMO_MAX = 20_000  # per room: the events of the changes resumers were sent lately
 
 
 class SubscriptionRegistry:
@@ -82,18 +83,31 @@ class SubscriptionRegistry:
         return {**base, "items": list(room.model.values())}
 
     def _replay(self, room: Room, changes: list[Change]) -> list[dict[str, Any]]:
+        """The events of ``changes`` for ``room``. After an instance dies, a room's resumers
+        miss the same changes: each change's event is worked out once per room."""
+        memo = room.replayed
+        if memo.get("epoch") != self.epoch or len(memo) > REPLAY_MEMO_MAX:
+            memo.clear()
+            memo["epoch"] = self.epoch
         events = []
         for change in changes:
-            if change.table != room.filter.table:
-                continue
-            was, now = room.filter.matches(change.old), room.filter.matches(change.new)
-            position = cursors.Cursor(self.epoch, change.position).encode()
-            if now:
-                data = self.present(room.filter.table, room.view, change.new)
-                events.append(event(room.name, "change" if was else "add", change.id, data, position))
-            elif was:
-                events.append(event(room.name, "remove", change.id, None, position))
+            if change.position not in memo:
+                memo[change.position] = self._replayed(room, change)
+            if (found := memo[change.position]) is not None:
+                events.append(found)
         return events
+
+    def _replayed(self, room: Room, change: Change) -> dict[str, Any] | None:
+        if change.table != room.filter.table:
+            return None
+        was, now = room.filter.matches(change.old), room.filter.matches(change.new)
+        position = cursors.Cursor(self.epoch, change.position).encode()
+        if now:
+            data = self.present(room.filter.table, room.view, change.new)
+            return event(room.name, "change" if was else "add", change.id, data, position)
+        if was:
+            return event(room.name, "remove", change.id, None, position)
+        return None
 
     async def _history(self, wanted: cursors.Cursor, after: int, room: Room, held: list[Change]) -> list[Change] | None:
         """``held`` and the changes after ``after`` (the last of them, or ``wanted``), or None

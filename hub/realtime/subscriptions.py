@@ -39,6 +39,7 @@ class Room:
     pending: list[Change] | None = dataclasses.field(default_factory=list)
     ready: asyncio.Future[None] = dataclasses.field(default_factory=lambda: asyncio.get_running_loop().create_future())
     filled_at: float = 0.0
+    replayed: dict[Any, Any] = dataclasses.field(default_factory=dict)  # registry._replay's memo
 
     def fill(self, records: list[dict[str, Any]], present: Present) -> None:
         self.filled_at = time.monotonic()

@@ -12,7 +12,7 @@ from hub.auth.permissions import DESK, Principal, require, require_own_agenda
 from hub.config import Config
 from hub.domain import lifecycle, schedule
 from hub.domain.appointments import ACTIVE_STATUSES
-from hub.domain.base import HubSchema
+from hub.domain.base import HubSchema, shared_schema
 from hub.domain.clock import local_day_bounds, utcnow
 from hub.domain.doctors import display_name
 from hub.domain.fields import Text
@@ -52,7 +52,7 @@ class SchedulingService:
 
     async def availability(self, principal: Principal, payload: Any) -> list[dict[str, str]]:
         require(principal, "appointments", "read")
-        query = load(AvailabilitySchema(), payload)
+        query = load(shared_schema(AvailabilitySchema), payload)
         doctor = await self.store.get("doctors", query["doctor_id"])
         tz = self.config.timezone
         low, high = local_day_bounds(query["date"], tz)
@@ -126,14 +126,14 @@ class SchedulingService:
         return fields_
 
     async def event(self, principal: Principal, event: str, payload: Any) -> dict[str, Any]:
-        request = load(IdReasonSchema(), payload)
+        request = load(shared_schema(IdReasonSchema), payload)
         if "reason" in request and event != "cancel":
             request.pop("reason")
         return await self._move(principal, request["id"], event, request)
 
     async def call_next(self, principal: Principal, payload: Any) -> dict[str, Any]:
         """The doctor's longest-waiting checked-in patient: earliest start, then earliest arrival."""
-        doctor_id = load(DoctorIdSchema(), payload)["doctor_id"]
+        doctor_id = load(shared_schema(DoctorIdSchema), payload)["doctor_id"]
         require(principal, "appointments", "update")
         require_own_agenda(principal, doctor_id)
         low, high = local_day_bounds(schedule.local_date(utcnow(), self.config.timezone), self.config.timezone)

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from hub.auth.permissions import Principal
+from hub.domain.base import shared_schema
 from hub.domain.queries import DeleteSchema, IdSchema, UpdateSchema
 from hub.errors import Unavailable
 from hub.keys import pump_key, registry_key, services_key
@@ -30,7 +31,7 @@ class RecordNamespace(HubNamespace):
         return await self.service.create(principal, data)
 
     async def on_get(self, sid: str, principal: Principal, data: Any) -> Any:
-        return await self.service.get(principal, load(IdSchema(), data)["id"])
+        return await self.service.get(principal, load(shared_schema(IdSchema), data)["id"])
 
     async def on_get_many(self, sid: str, principal: Principal, data: Any) -> Any:
         return await self.service.get_many(principal, data)
@@ -39,11 +40,11 @@ class RecordNamespace(HubNamespace):
         return await self.service.list(principal, {} if data is None else data)
 
     async def on_update(self, sid: str, principal: Principal, data: Any) -> Any:
-        request = load(UpdateSchema(), data)
+        request = load(shared_schema(UpdateSchema), data)
         return await self.service.update(principal, request["id"], request["data"], version=request.get("version"))
 
     async def on_delete(self, sid: str, principal: Principal, data: Any) -> Any:
-        request = load(DeleteSchema(), data)
+        request = load(shared_schema(DeleteSchema), data)
         return await self.service.delete(principal, request["id"], version=request.get("version"))
 
     async def on_subscribe(self, sid: str, principal: Principal, data: Any) -> Any:

