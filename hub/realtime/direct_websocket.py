@@ -46,6 +46,7 @@ class DirectWrites:
         self.socket, self.response = socket, response
         self.backlog: collections.deque[str | bytes] | None = None  # while the transport is full
         self.drainer: asyncio.Task[None] | None = None
+        self.closing: asyncio.Future[bool] | None = None  # the websocket's close, once asked for
 
     async def send(self, pkt: eio_packet.Packet) -> None:
         """Takes the place of the socket's ``send``: checks the heartbeat, then writes."""
@@ -147,7 +148,7 @@ async def serve(socket: AsyncSocket, ws: Any) -> None:
     async def close(*args: Any, **kwargs: Any) -> None:
         await closing(*args, **kwargs)
         if reading and not response.closed:  # a silent client: end the receive below
-            asyncio.ensure_future(response.close())
+            writes.closing = asyncio.ensure_future(response.close())
 
     socket.close = close
     try:
