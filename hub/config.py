@@ -68,7 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_ADMIN_EMAIL", "admin@clinic.local", "Email of the admin created on first run in development."),
     Setting("HUB_LOG_LEVEL", "INFO", "Python log level."),
     Setting("HUB_LOG_FORMAT", "", "text | json. Empty: json in production, text in development."),
-    Setting("HUB_EVENT_LOOP", "uvloop", "uvloop | asyncio: the event loop `serve` runs on (uvloop: about a third less CPU per event; see bench/)."),
+    Setting("HUB_EVENT_LOOP", "uvloop", "uvloop | asyncio: the event loop `serve` runs on (uvloop: more creates per second and faster acks under load; see the README's Performance)."),
     Setting("HUB_LOGIN_MAX_FAILURES", "10", "Failed logins per account within the window before each further try must wait (429, Retry-After)."),
     Setting("HUB_LOGIN_CLIENT_MAX_FAILURES", "50", "Failed logins per client address within the window before that address must wait."),
     Setting("HUB_LOGIN_WINDOW_SECONDS", "300", "Window in which failed logins are counted."),

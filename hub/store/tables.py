@@ -23,6 +23,11 @@ class TableSpec:
     dates: tuple[str, ...] = ()
     order_by: tuple[str, ...] = ("created_at",)
 
+    @property
+    def singular(self) -> str:
+        """For messages: "No such patient." """
+        return self.name[:-1] if self.name.endswith("s") else self.name
+
 
 FIELD_LABELS = {"national_id": "national ID"}
 

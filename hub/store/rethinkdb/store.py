@@ -141,7 +141,7 @@ class RethinkStore(Store):
     async def _current(self, spec: TableSpec, record_id: str) -> dict[str, Any]:
         doc = await self.conn.run(self._table(spec).get(record_id))
         if doc is None:
-            raise NotFound(f"No {spec.name} record with this id.")
+            raise NotFound(f"No such {spec.singular}.")
         return doc
 
     async def get(self, table: str, record_id: str) -> Record:

@@ -53,7 +53,7 @@ def outcome(spec: TableSpec, result: dict[str, Any]) -> tuple[dict[str, Any] | N
     if result.get("errors"):
         message = str(result.get("first_error", ""))
         if NOT_FOUND in message:
-            raise NotFound(f"No {spec.name} record with this id.")
+            raise NotFound(f"No such {spec.singular}.")
         if VERSION_CONFLICT in message:
             current = int(message.split(VERSION_CONFLICT, 1)[1].split()[0].strip("`.\"'"))
             raise Conflict(

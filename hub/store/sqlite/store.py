@@ -166,7 +166,7 @@ class SqliteStore(Store):
     def _current(self, spec: TableSpec, record_id: str, expected: int | None) -> str:
         row = self.conn.execute(f"SELECT version, doc FROM {spec.name} WHERE id = ?", (record_id,)).fetchone()
         if row is None:
-            raise NotFound(f"No {spec.name} record with this id.")
+            raise NotFound(f"No such {spec.singular}.")
         if expected is not None and row[0] != expected:
             raise Conflict(
                 "The record was changed by someone else; reload it.",
@@ -186,7 +186,7 @@ class SqliteStore(Store):
         spec = spec_for(table)
         row = await self._run(self._fetchone, f"SELECT doc FROM {spec.name} WHERE id = ?", (record_id,))
         if row is None:
-            raise NotFound(f"No {spec.name} record with this id.")
+            raise NotFound(f"No such {spec.singular}.")
         return codec.decode(spec, row[0])
 
     async def find(self, table: str, field: str, value: Any) -> Record | None:
