@@ -17,7 +17,9 @@ cache serves again only after a recovery has moved every generation (``health``)
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -35,6 +37,22 @@ from hub.store.tables import TABLES
 T = TypeVar("T")
 CACHE_ERRORS = (ValkeyError, OSError)  # OSError covers socket errors and TimeoutError
 TTL_SECONDS = 300
+# One write is seen by the writer and by two streams on every instance (the invalidation
+# feed and the live-update pump): on this instance, the first successful bump for it serves
+# the others. Remembered this long, which is far longer than a stream lags behind a write.
+BUMPED_SECONDS = 5.0
+WriteKey = tuple[Any, ...]
+
+
+def write_key(table: str, kind: str, record: Record | None) -> WriteKey | None:
+    """Names one write: a record's version and stamp are new on every write of it."""
+    if not record or "version" not in record:
+        return None
+    return (table, kind, record.get("id"), record["version"], record.get("updated_at"))
+
+
+def change_key(change: Change) -> WriteKey | None:
+    return write_key(change.table, "remove", change.old) if change.new is None else write_key(change.table, "write", change.new)
 
 
 class CachingStore(Store):
@@ -45,6 +63,8 @@ class CachingStore(Store):
         self.health = CacheHealth(recover=self._recover)
         self.feed = InvalidationFeed(inner, self.health, self._invalidate_seen, self._invalidate_all_seen)
         self._tasks: list[asyncio.Task[None]] = []
+        self._bumping: dict[WriteKey, asyncio.Future[bool]] = {}
+        self._bumped: collections.OrderedDict[WriteKey, float] = collections.OrderedDict()
 
     # -- lifetime -------------------------------------------------------------------------
     async def open(self) -> None:
@@ -129,42 +149,74 @@ class CachingStore(Store):
 
     # -- writes ---------------------------------------------------------------------------
     async def insert(self, table: str, record: Record) -> Record:
-        record_id = record.get("id")
+        record_id, saved = record.get("id"), None
         try:
             saved = await self.inner.insert(table, record)
             record_id = saved["id"]
             return saved
         finally:  # also after a failure: an unknown outcome may still have committed
-            await self._invalidate(table, record_id)
+            await self._invalidate(table, record_id, write_key(table, "write", saved))
 
     async def update(
         self, table: str, record_id: str, changes: Record, *, expected_version: int | None = None, replace: bool = False
     ) -> Record:
+        saved = None
         try:
-            return await self.inner.update(table, record_id, changes, expected_version=expected_version, replace=replace)
+            saved = await self.inner.update(table, record_id, changes, expected_version=expected_version, replace=replace)
+            return saved
         finally:
-            await self._invalidate(table, record_id)
+            await self._invalidate(table, record_id, write_key(table, "write", saved))
 
     async def delete(self, table: str, record_id: str, *, expected_version: int | None = None) -> Record:
+        removed = None
         try:
-            return await self.inner.delete(table, record_id, expected_version=expected_version)
+            removed = await self.inner.delete(table, record_id, expected_version=expected_version)
+            return removed
         finally:
-            await self._invalidate(table, record_id)
+            await self._invalidate(table, record_id, write_key(table, "remove", removed))
 
     # -- invalidation ---------------------------------------------------------------------
-    async def _invalidate(self, table: str, record_id: str | None) -> None:
+    async def _invalidate(self, table: str, record_id: str | None, key: WriteKey | None) -> None:
         """A write's own invalidation: always tried, even while the cache is down, so that
         other instances that can still reach Valkey see the write at once."""
-        await self._bump(self.gens.of_write(table, record_id))
+        await self._bump_once(key, self.gens.of_write(table, record_id), always=True)
 
     async def _invalidate_seen(self, change: Change) -> None:
         """A change seen on a stream. While the cache is down it is not tried (a blackholed
         Valkey would stall the stream); the recovery, which moves every generation, must
-        then run again, so it is told as if the call had failed."""
+        then run again, so it is told as if the call had failed. A change this instance
+        already invalidated (its own write, or the other stream) is not bumped again; one
+        being invalidated is waited for."""
         if self.health.valkey_ok:
-            await self._bump(self.gens.of_write(change.table, change.id))
+            await self._bump_once(change_key(change), self.gens.of_write(change.table, change.id))
         else:
             self.health.failed.set()
+
+    async def _bump_once(self, key: WriteKey | None, gens: list[str], *, always: bool = False) -> None:
+        if key is None:
+            await self._bump(gens)
+            return
+        now = time.monotonic()
+        while self._bumped and next(iter(self._bumped.values())) < now - BUMPED_SECONDS:
+            self._bumped.popitem(last=False)
+        if not always:
+            if key in self._bumped:
+                return
+            pending = self._bumping.get(key)
+            if pending is not None and await asyncio.shield(pending):
+                return
+        done = asyncio.get_running_loop().create_future()
+        self._bumping[key] = done
+        moved = False
+        try:
+            moved = await self._bump(gens)
+        finally:
+            if self._bumping.get(key) is done:
+                del self._bumping[key]
+            done.set_result(moved)
+            if moved:
+                self._bumped[key] = time.monotonic()
+                self._bumped.move_to_end(key)
 
     async def _invalidate_all_seen(self) -> None:
         if self.health.valkey_ok:
@@ -172,12 +224,14 @@ class CachingStore(Store):
         else:
             self.health.failed.set()
 
-    async def _bump(self, gens: list[str]) -> None:
+    async def _bump(self, gens: list[str]) -> bool:
         try:
             await self.gens.bump(gens)
-            self.health.counters.invalidations += 1
         except CACHE_ERRORS as exc:
             self.health.error(exc, "invalidating")
+            return False
+        self.health.counters.invalidations += 1
+        return True
 
     async def _recover(self) -> None:
         await self.gens.bump(self.gens.of_everything(TABLES))
