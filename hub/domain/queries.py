@@ -58,18 +58,18 @@ class IdSchema(HubSchema):
 
 
 class IdsSchema(HubSchema):
-    """``get_many``: up to ``max_ids`` ids (the list page limit) in one request."""
+    """``get_many``: up to ``max_limit`` ids (the list page limit) in one request."""
 
     ids = fields.List(Text(max_length=64), required=True, validate=validate.Length(min=1))
 
-    def __init__(self, *, max_ids: int = 200, **kwargs: Any) -> None:
+    def __init__(self, *, max_limit: int = 200, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.max_ids = max_ids
+        self.max_limit = max_limit
 
     @validates_schema
     def _ids_capped(self, data: dict[str, Any], **_: Any) -> None:
-        if len(data.get("ids", ())) > self.max_ids:
-            raise ValidationError(f"At most {self.max_ids} ids per request.", "ids")
+        if len(data.get("ids", ())) > self.max_limit:
+            raise ValidationError(f"At most {self.max_limit} ids per request.", "ids")
 
 
 class UpdateSchema(HubSchema):

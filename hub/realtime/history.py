@@ -25,9 +25,13 @@ class Tail:
     """Every change with a position in (``start``, ``end``], read from the store lately."""
 
     def __init__(self) -> None:
-        self.start = self.end = 0
+        self.start = 0
         self.changes: list[Change] = []
         self.positions: list[int] = []
+
+    @property
+    def end(self) -> int:
+        return self.positions[-1] if self.positions else self.start
 
     def after(self, position: int) -> list[Change] | None:
         if not self.changes or not self.start <= position <= self.end:
@@ -41,10 +45,9 @@ class Tail:
         if not self.changes or not self.start <= after <= self.end:
             self.start, self.changes, self.positions = after, [], []
         for change in page:
-            if change.position > (self.positions[-1] if self.positions else self.start):
+            if change.position > self.end:
                 self.changes.append(change)
                 self.positions.append(change.position)
-        self.end = self.positions[-1]
         if len(self.changes) > HISTORY_MAX:  # keep the newest
             drop = len(self.changes) - HISTORY_MAX
             self.start = self.positions[drop - 1]

@@ -86,14 +86,14 @@ class SubscriptionRegistry:
         """The events of ``changes`` for ``room``. After an instance dies, a room's resumers
         miss the same changes: each change's event is worked out once per room."""
         memo = room.replayed
-        if memo.get("epoch") != self.epoch or len(memo) > REPLAY_MEMO_MAX:
+        if len(memo) > REPLAY_MEMO_MAX:
             memo.clear()
-            memo["epoch"] = self.epoch
         events = []
         for change in changes:
-            if change.position not in memo:
-                memo[change.position] = self._replayed(room, change)
-            if (found := memo[change.position]) is not None:
+            key = (self.epoch, change.position)
+            if key not in memo:
+                memo[key] = self._replayed(room, change)
+            if (found := memo[key]) is not None:
                 events.append(found)
         return events
 

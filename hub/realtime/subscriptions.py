@@ -39,7 +39,8 @@ class Room:
     pending: list[Change] | None = dataclasses.field(default_factory=list)
     ready: asyncio.Future[None] = dataclasses.field(default_factory=lambda: asyncio.get_running_loop().create_future())
     filled_at: float = 0.0
-    replayed: dict[Any, Any] = dataclasses.field(default_factory=dict)  # registry._replay's memo
+    # registry._replay's memo: (epoch, position) -> the event sent for that change, or None
+    replayed: dict[tuple[str, int], dict[str, Any] | None] = dataclasses.field(default_factory=dict)
 
     def fill(self, records: list[dict[str, Any]], present: Present) -> None:
         self.filled_at = time.monotonic()

@@ -102,7 +102,7 @@ class RecordService:
         """The records of ``{"ids": [...]}`` in the order asked, each once; an id with no
         record, or one this role may not read, is left out (a screen naming many rows)."""
         require(principal, self.table, "read")
-        ids = list(dict.fromkeys(load(shared_schema(IdsSchema, max_ids=self.config.list_max_limit), params)["ids"]))
+        ids = list(dict.fromkeys(load(self.query_schema(IdsSchema), params)["ids"]))
         found = await asyncio.gather(*(self._readable(principal, record_id) for record_id in ids))
         return [self.present(principal, record) for record in found if record is not None]
 

@@ -28,7 +28,6 @@ import logging
 import uuid
 from typing import Any
 
-from hub.errors import Conflict
 from hub.store.rethinkdb.connection import Connection
 from hub.store.rethinkdb.reql import r
 from hub.store.tables import TableSpec, duplicate
@@ -46,10 +45,6 @@ def key_id(table: str, field: str, value: Any) -> str:
     if len(key.encode()) > MAX_KEY_BYTES:
         key = f"{table}:{field}:sha256:{hashlib.sha256(text.encode()).hexdigest()}"
     return key
-
-
-def taken(spec: TableSpec, field: str) -> Conflict:
-    return duplicate(spec, field)
 
 
 class UniqueKeys:
@@ -75,11 +70,11 @@ class UniqueKeys:
             if holder["record_id"] == record_id:
                 return None
             if holder["age"] < self.stale_after or await self._holds(spec, field, value, holder["record_id"]):
-                raise taken(spec, field)
+                raise duplicate(spec, field)
             if await self._take_over(key, holder["claim"], {**claim, "claimed_at": r.now()}):
                 log.warning("took over stale unique claim %r from record %s", key, holder["record_id"])
                 return await self._check_unclaimed(spec, field, value, record_id)
-        raise taken(spec, field)
+        raise duplicate(spec, field)
 
     async def release(self, spec: TableSpec, field: str, value: Any, record_id: str) -> None:
         """Give up ``value`` if ``record_id`` owns it (never someone else's claim)."""
@@ -125,4 +120,4 @@ class UniqueKeys:
         others = self.db.table(spec.name).get_all(value, index=field).filter(lambda doc: doc["id"].ne(record_id))
         if await self.conn.run(others.count()):
             await self.release(spec, field, value, record_id)
-            raise taken(spec, field)
+            raise duplicate(spec, field)
